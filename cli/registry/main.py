@@ -1,0 +1,180 @@
+"""``mcp-registry``: the operator's command line (serve, dev, worker, db, import, config)."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from dataclasses import fields
+from types import FrameType
+
+import click
+
+from mcp_registry import __version__
+from mcp_registry.cli.registry.importing import print_report, run_import
+from mcp_registry.cli.registry.settings_edge import settings_from_environment
+from mcp_registry.shared.config import PREFIX, Settings
+from mcp_registry.shared.storage.factory import open_store
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mcp-registry")
+def cli() -> None:
+    """Run and operate an MCP Registry.
+
+    Every setting comes from MCP_REGISTRY_* environment variables; `mcp-registry config`
+    lists them with their current values.
+    """
+
+
+@cli.command()
+def dev() -> None:
+    """The whole registry on this machine: SQLite, an embedded nats-server, every service.
+
+    Listens on MCP_REGISTRY_SERVER_ADDRESS (default 127.0.0.1:8080) and stops cleanly, with
+    its child processes, on Ctrl-C or SIGTERM.
+    """
+    from mcp_registry.cli.registry.dev import run_dev
+
+    sys.exit(run_dev(settings_from_environment()))
+
+
+@cli.command()
+@click.argument("service", type=click.Choice(["all", "discovery"]))
+@click.option("--bind", default=None, help="host:port (default: MCP_REGISTRY_SERVER_ADDRESS)")
+def serve(service: str, bind: str | None) -> None:
+    """Serve one SERVICE (or `all`, composed by the route table) under gunicorn."""
+    from mcp_registry.services.composition import WSGIApp
+    from mcp_registry.services.wiring import ProcessDeps, build_composed, build_service
+    from mcp_registry.shared.web.gunicorn_app import gunicorn_options, run
+
+    settings = settings_from_environment()
+    _configure_logging(settings)
+
+    def factory() -> WSGIApp:
+        deps = ProcessDeps(settings)
+        return build_composed(deps) if service == "all" else build_service(service, deps)
+
+    run(
+        factory,
+        gunicorn_options(
+            bind or settings.server_address,
+            workers=settings.workers,
+            log_level=settings.log_level,
+            proc_name=f"mcp-registry-{service}",
+        ),
+    )
+
+
+@cli.group()
+def worker() -> None:
+    """Background workers (plain processes, no HTTP)."""
+
+
+@worker.command("relay")
+def worker_relay() -> None:
+    """Deliver outbox events to NATS JetStream until stopped."""
+    from mcp_registry.services.wiring import ProcessDeps
+    from mcp_registry.shared.events.relay import OutboxRelay
+
+    settings = settings_from_environment()
+    _configure_logging(settings)
+    if not settings.nats_url:
+        raise click.ClickException(f"{PREFIX}NATS_URL is required for the relay")
+    deps = ProcessDeps(settings)
+    bridge = deps.bridge
+    assert bridge is not None  # nats_url is set
+    stop = threading.Event()
+    _stop_on_signals(stop)
+    relay = OutboxRelay(deps.store, bridge, poll_interval=settings.outbox_poll_interval)
+    try:
+        bridge.ensure_stream()
+        relay.run_forever(stop)
+    finally:
+        deps.close()
+
+
+@cli.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("init")
+def db_init() -> None:
+    """Create tables/collections and indexes (idempotent)."""
+    settings = settings_from_environment()
+    store = open_store(settings.effective_database_url)
+    try:
+        store.init()
+    finally:
+        store.close()
+    click.echo(f"database ready: {_redact(settings.effective_database_url)}")
+
+
+@cli.command("import")
+@click.argument("source")
+@click.option("--quiet", is_flag=True, help="no progress bar")
+def import_(source: str, quiet: bool) -> None:
+    """Import server.json entries from SOURCE: a JSON array file or an official /v0/servers URL.
+
+    Entries are validated like a publish; existing (name, version) pairs are skipped.
+    """
+    settings = settings_from_environment()
+    store = open_store(settings.effective_database_url)
+    try:
+        store.init()
+        report = run_import(source, store, show_progress=not quiet)
+    finally:
+        store.close()
+    print_report(report)
+    if report.rejected and not (report.imported or report.existing):
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--markdown", is_flag=True, help="print the README's configuration table")
+def config(markdown: bool) -> None:
+    """List every setting, its environment variable and its current value."""
+    settings = settings_from_environment()
+    if markdown:
+        click.echo("| variable | default | meaning |")
+        click.echo("|---|---|---|")
+    for f in fields(Settings):
+        env = PREFIX + f.name.upper()
+        if markdown:
+            default = f.default if f.default != "" else "(empty)"
+            click.echo(f"| `{env}` | `{default}` | {f.metadata.get('doc', '')} |")
+        else:
+            value = getattr(settings, f.name)
+            shown = _redact(value) if f.name == "database_url" else value
+            click.echo(f"{env}={shown}")
+
+
+def _redact(url: str) -> str:
+    """Hide credentials in a connection URL (``mongodb://user:secret@host`` → ``user:***``)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    creds, _, host = rest.rpartition("@")
+    user = creds.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}"
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def _stop_on_signals(stop: threading.Event) -> None:
+    def handler(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,35 @@
+"""The discovery service: the public read API (``create_app`` is pure wiring)."""
+
+from __future__ import annotations
+
+import falcon
+
+from mcp_registry.services.discovery.http_cache import ResponseCache, cache_control
+from mcp_registry.services.discovery.reads import Reads
+from mcp_registry.services.discovery.resources import (
+    CachedReads,
+    ServersResource,
+    VersionResource,
+    VersionsResource,
+)
+from mcp_registry.shared.config import Settings
+from mcp_registry.shared.storage.port import ServerStore
+from mcp_registry.shared.web.app_base import add_api_route, new_app
+
+
+def create_app(
+    settings: Settings, *, store: ServerStore, cache: ResponseCache | None = None
+) -> falcon.App[falcon.Request, falcon.Response]:
+    """The discovery WSGI app over ``store``.
+
+    ``cache`` is injected so the process wiring can clear it on change events; by default a
+    fresh cache sized by ``settings.response_cache_entries``.
+    """
+    cache = cache if cache is not None else ResponseCache(settings.response_cache_entries)
+    reads = Reads(store)
+    cached = CachedReads(store, cache, cache_control(settings))
+    app = new_app(settings)
+    add_api_route(app, "/servers", ServersResource(reads, cached))
+    add_api_route(app, "/servers/{name}/versions", VersionsResource(reads, cached))
+    add_api_route(app, "/servers/{name}/versions/{version}", VersionResource(reads, cached))
+    return app

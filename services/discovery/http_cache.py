@@ -1,0 +1,134 @@
+"""HTTP caching of public reads: validators, Cache-Control, surrogate keys, a response cache.
+
+A cached entry remembers the store's change sequence it was rendered at and is only served
+while that sequence is current, so a reader never sees a response older than the last write
+that returned (one cheap lookup per request). NATS events additionally clear the cache so
+memory is released and CDN purges can be triggered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import format_datetime, parsedate_to_datetime
+
+from mcp_registry.services.discovery.reads import ReadResult
+from mcp_registry.shared.config import Settings
+
+MAX_SURROGATE_HEADER = 8192
+"""CDNs cap the Surrogate-Key header (Fastly: 16 KiB); stay well below."""
+
+LIST_SURROGATE_KEY = "servers"
+"""Carried by every response that lists servers; purge it on any change."""
+
+
+def surrogate_key_for(name: str) -> str:
+    """The surrogate key of one server name (keys are space-separated, names have no spaces)."""
+    return f"server:{name}"
+
+
+@dataclass(frozen=True)
+class RenderedResponse:
+    """A 200 response body and its headers, ready to send or to answer a conditional GET."""
+
+    body: bytes
+    etag: str
+    last_modified: str | None
+    last_modified_at: datetime | None
+    surrogate_key: str
+    seq: int
+
+
+def render(result: ReadResult, *, seq: int, is_list: bool) -> RenderedResponse:
+    """Serialize a read result once; the ETag is a hash of the exact bytes (strong)."""
+    body = json.dumps(result.body, separators=(",", ":"), ensure_ascii=False).encode()
+    etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+    keys = [LIST_SURROGATE_KEY] if is_list else []
+    size = len(LIST_SURROGATE_KEY)
+    for name in result.names:
+        key = surrogate_key_for(name)
+        size += len(key) + 1
+        if size > MAX_SURROGATE_HEADER:
+            break
+        keys.append(key)
+    modified_at = result.last_modified.replace(microsecond=0) if result.last_modified else None
+    return RenderedResponse(
+        body=body,
+        etag=etag,
+        last_modified=format_datetime(modified_at, usegmt=True) if modified_at else None,
+        last_modified_at=modified_at,
+        surrogate_key=" ".join(keys),
+        seq=seq,
+    )
+
+
+def cache_control(settings: Settings) -> str:
+    """The Cache-Control value of public reads."""
+    return (
+        f"public, max-age={settings.cache_max_age}, s-maxage={settings.cache_s_maxage}, "
+        f"stale-while-revalidate={settings.cache_stale_while_revalidate}"
+    )
+
+
+def not_modified(
+    rendered: RenderedResponse, if_none_match: str | None, if_modified_since: str | None
+) -> bool:
+    """RFC 9110 §13.2.2: If-None-Match wins; If-Modified-Since only when it is absent."""
+    if if_none_match is not None:
+        tags = [t.strip() for t in if_none_match.split(",")]
+        # Weak comparison for If-None-Match: a W/ prefix still matches.
+        return "*" in tags or any(t.removeprefix("W/") == rendered.etag for t in tags)
+    if if_modified_since is not None and rendered.last_modified_at is not None:
+        try:
+            since = parsedate_to_datetime(if_modified_since)
+        except (TypeError, ValueError):
+            return False
+        if since.tzinfo is None:
+            return False
+        return rendered.last_modified_at <= since
+    return False
+
+
+class ResponseCache:
+    """A bounded LRU of rendered responses, valid only at the change sequence they saw."""
+
+    def __init__(self, max_entries: int) -> None:
+        self._max = max_entries
+        self._entries: OrderedDict[str, RenderedResponse] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get_or_render(
+        self, key: str, seq: int, produce: Callable[[], RenderedResponse]
+    ) -> RenderedResponse:
+        """The cached response for ``key`` at ``seq``, else ``produce()`` (then cached)."""
+        if self._max <= 0:
+            return produce()
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None and entry.seq == seq:
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return entry
+        self.misses += 1
+        rendered = produce()
+        with self._lock:
+            self._entries[key] = rendered
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._max:
+                self._entries.popitem(last=False)
+        return rendered
+
+    def clear(self) -> None:
+        """Drop every entry (on a change event)."""
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)

@@ -1,0 +1,89 @@
+"""The read side of the registry, free of HTTP: what each public read returns.
+
+Each function returns a :class:`ReadResult`: the JSON body plus what HTTP caching needs
+(the newest ``updatedAt`` involved and the server names the body mentions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from mcp_registry.services.discovery.list_params import (
+    PageMetadata,
+    encode_cursor,
+    parse_include_deleted,
+    parse_list_query,
+)
+from mcp_registry.shared.api_items import to_item
+from mcp_registry.shared.errors import NotFound
+from mcp_registry.shared.storage.port import ServerStore
+from mcp_registry.shared.storage.records import ServerRecord
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """A response body and its caching facts."""
+
+    body: dict[str, Any]
+    last_modified: datetime | None
+    names: tuple[str, ...]
+
+
+def _newest(records: list[ServerRecord]) -> datetime | None:
+    return max((r.updated_at for r in records), default=None)
+
+
+def _names(records: list[ServerRecord]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(r.name for r in records))
+
+
+class Reads:
+    """Public reads over a :class:`ServerStore`."""
+
+    def __init__(self, store: ServerStore) -> None:
+        self._store = store
+
+    def list_servers(self, params: Mapping[str, str]) -> ReadResult:
+        """``GET /servers``: one page, ``nextCursor`` only when more exist.
+
+        ``last_modified`` is the store's newest change rather than the page's newest item:
+        an entry that left the page (deleted, lost latest) must still move the validator.
+        """
+        query = parse_list_query(params)
+        page = self._store.list_servers(query)
+        items = page.items
+        next_cursor = encode_cursor(items[-1].name, items[-1].version) if page.has_more else None
+        body = {
+            "servers": [to_item(r) for r in items],
+            "metadata": PageMetadata(count=len(items), next_cursor=next_cursor).to_dict(),
+        }
+        return ReadResult(body, self._store.last_updated_at(), _names(items))
+
+    def list_versions(self, name: str, params: Mapping[str, str]) -> ReadResult:
+        """``GET /servers/{name}/versions``: every visible version; 404 when none is."""
+        include_deleted = parse_include_deleted(params)
+        every = self._store.list_versions(name)
+        records = [r for r in every if include_deleted or r.status != "deleted"]
+        if not records:
+            raise NotFound(f"Server {name!r} not found")
+        body = {
+            "servers": [to_item(r) for r in records],
+            "metadata": {"count": len(records)},
+        }
+        # Versions hidden by the filter still count: deleting one changes this response.
+        return ReadResult(body, _newest(every), (name,))
+
+    def get_version(self, name: str, version: str, params: Mapping[str, str]) -> ReadResult:
+        """``GET /servers/{name}/versions/{version}``; ``latest`` names the latest version."""
+        include_deleted = parse_include_deleted(params)
+        if version == "latest":
+            record = self._store.get_latest(name)
+        else:
+            record = self._store.get_version(name, version)
+        if record is None or (record.status == "deleted" and not include_deleted):
+            what = f"Server {name!r}" if version == "latest" else f"Version {version!r} of {name!r}"
+            raise NotFound(f"{what} not found")
+        return ReadResult(to_item(record), record.updated_at, (name,))

@@ -1,0 +1,97 @@
+"""Thin Falcon resources of the public read API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import falcon
+
+from mcp_registry.services.discovery.http_cache import (
+    RenderedResponse,
+    ResponseCache,
+    not_modified,
+    render,
+)
+from mcp_registry.services.discovery.reads import ReadResult, Reads
+from mcp_registry.shared.storage.port import ServerStore
+from mcp_registry.shared.web.paths import path_param, query_params
+
+
+class CachedReads:
+    """Serve a read through the response cache with validators and caching headers."""
+
+    def __init__(self, store: ServerStore, cache: ResponseCache, cache_control: str) -> None:
+        self._store = store
+        self._cache = cache
+        self._cache_control = cache_control
+
+    def serve(
+        self,
+        req: falcon.Request,
+        resp: falcon.Response,
+        compute: Callable[[], ReadResult],
+        *,
+        is_list: bool,
+    ) -> None:
+        seq = self._store.change_seq()
+        key = f"{req.path}?{req.query_string}"
+        rendered = self._cache.get_or_render(
+            key, seq, lambda: render(compute(), seq=seq, is_list=is_list)
+        )
+        self._apply(req, resp, rendered)
+
+    def _apply(self, req: falcon.Request, resp: falcon.Response, r: RenderedResponse) -> None:
+        resp.set_header("ETag", r.etag)
+        if r.last_modified:
+            resp.set_header("Last-Modified", r.last_modified)
+        resp.set_header("Cache-Control", self._cache_control)
+        resp.set_header("Surrogate-Key", r.surrogate_key)
+        resp.vary = ["Accept-Encoding"]
+        if not_modified(r, req.get_header("If-None-Match"), req.get_header("If-Modified-Since")):
+            resp.status = falcon.HTTP_304
+            return
+        resp.content_type = falcon.MEDIA_JSON
+        resp.data = r.body
+
+
+class ServersResource:
+    """``GET /servers``."""
+
+    def __init__(self, reads: Reads, cached: CachedReads) -> None:
+        self._reads, self._cached = reads, cached
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        params = query_params(req)
+        self._cached.serve(req, resp, lambda: self._reads.list_servers(params), is_list=True)
+
+    on_head = on_get
+
+
+class VersionsResource:
+    """``GET /servers/{name}/versions``."""
+
+    def __init__(self, reads: Reads, cached: CachedReads) -> None:
+        self._reads, self._cached = reads, cached
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, name: str) -> None:
+        server, params = path_param(name), query_params(req)
+        self._cached.serve(
+            req, resp, lambda: self._reads.list_versions(server, params), is_list=False
+        )
+
+    on_head = on_get
+
+
+class VersionResource:
+    """``GET /servers/{name}/versions/{version}`` (``latest`` allowed)."""
+
+    def __init__(self, reads: Reads, cached: CachedReads) -> None:
+        self._reads, self._cached = reads, cached
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, name: str, version: str) -> None:
+        server, wanted, params = path_param(name), path_param(version), query_params(req)
+        self._cached.serve(
+            req, resp, lambda: self._reads.get_version(server, wanted, params), is_list=False
+        )
+
+    on_head = on_get

@@ -1,0 +1,1 @@
+"""The publishing service: authenticated writes, validation and imports."""

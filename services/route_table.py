@@ -1,0 +1,90 @@
+"""The unified API's route table, defined once (DESIGN §3).
+
+Which service answers which (method, path). The single-process dev composition dispatches
+with it; the compose ingress and the Helm routing are generated from it or tested against it.
+Paths use ``{param}`` placeholders, one path segment each (names travel URL-encoded).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from mcp_registry.shared.web.app_base import API_PREFIXES
+
+DISCOVERY = "discovery"
+PUBLISHING = "publishing"
+IDENTITY = "identity"
+DOMAINS = "domains"
+SERVICES: tuple[str, ...] = (DISCOVERY, PUBLISHING, IDENTITY, DOMAINS)
+
+READ = ("GET", "HEAD")
+
+
+@dataclass(frozen=True)
+class Route:
+    """``methods`` on ``path`` go to ``service``; ``prefixed`` routes exist under every prefix."""
+
+    methods: tuple[str, ...]
+    path: str
+    service: str
+    prefixed: bool = True
+
+    @cached_property
+    def patterns(self) -> tuple[re.Pattern[str], ...]:
+        """Regexes matching the raw request paths this route covers."""
+        body = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(self.path))
+        prefixes = API_PREFIXES if self.prefixed else ("",)
+        return tuple(re.compile(f"^{re.escape(p)}{body}$") for p in prefixes)
+
+    def matches(self, method: str, path: str) -> bool:
+        """True when this route serves ``method`` on the raw ``path``."""
+        if method not in self.methods and not (method == "OPTIONS" and self.methods):
+            return False
+        return any(p.match(path) for p in self.patterns)
+
+
+ROUTES: tuple[Route, ...] = (
+    # discovery: public reads
+    Route(READ, "/servers", DISCOVERY),
+    Route(READ, "/servers/{name}/versions", DISCOVERY),
+    Route(READ, "/servers/{name}/versions/{version}", DISCOVERY),
+    Route(("GET",), "/changes", DISCOVERY),
+    # publishing: authenticated writes
+    Route(("PUT",), "/servers/{name}/versions/{version}", PUBLISHING),
+    Route(("PATCH",), "/servers/{name}/versions/{version}/status", PUBLISHING),
+    Route(("PATCH",), "/servers/{name}/status", PUBLISHING),
+    Route(("POST",), "/publish", PUBLISHING),
+    Route(("POST",), "/validate", PUBLISHING),
+    # identity: token exchange
+    Route(("POST",), "/auth/{method}", IDENTITY),
+    Route(("GET",), "/auth/providers", IDENTITY),
+    Route(("GET",), "/.well-known/jwks.json", IDENTITY, prefixed=False),
+    # domains: verification
+    Route(("POST", "GET"), "/verify-domain", DOMAINS),
+    Route(("POST",), "/verify-domain/check", DOMAINS),
+    Route(("GET",), "/verify-domain/{domain}", DOMAINS),
+    # every service answers these; the ingress sends them to discovery
+    Route(READ, "/health", DISCOVERY),
+    Route(READ, "/ping", DISCOVERY),
+    Route(READ, "/version", DISCOVERY),
+    Route(READ, "/health", DISCOVERY, prefixed=False),
+    Route(READ, "/ping", DISCOVERY, prefixed=False),
+    Route(READ, "/version", DISCOVERY, prefixed=False),
+)
+
+
+def service_for(method: str, path: str, routes: tuple[Route, ...] = ROUTES) -> str | None:
+    """The service answering ``method`` on the raw ``path``, or None when no route matches.
+
+    A path that exists with other methods resolves to the service owning the path's first
+    route, so that service can answer 405 with its own ``Allow`` header.
+    """
+    for route in routes:
+        if route.matches(method, path):
+            return route.service
+    for route in routes:
+        if any(p.match(path) for p in route.patterns):
+            return route.service
+    return None

@@ -1,0 +1,36 @@
+"""Time in one place: UTC, RFC 3339 formatting and strict parsing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+Clock = Callable[[], datetime]
+"""A zero-argument callable returning an aware UTC ``datetime``; injected so tests control time."""
+
+
+def utcnow() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+def format_rfc3339(moment: datetime) -> str:
+    """``2025-01-02T03:04:05.123456Z``: UTC, microseconds kept so ordering survives a round trip."""
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_rfc3339(text: str) -> datetime:
+    """Parse an RFC 3339 timestamp with an explicit offset or ``Z``; raise ``ValueError`` otherwise.
+
+    Naive timestamps are refused: a poller's ``updated_since`` must say which zone it means.
+    """
+    if not isinstance(text, str) or "T" not in text.upper():
+        raise ValueError(f"not an RFC 3339 timestamp: {text!r}")
+    value = text.strip()
+    if value[-1:] in ("z", "Z"):
+        value = value[:-1] + "+00:00"
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        raise ValueError(f"timestamp has no UTC offset: {text!r}")
+    return parsed.astimezone(UTC)

@@ -1,0 +1,30 @@
+"""NATS subjects and the JetStream stream that carries domain events (DESIGN §5)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from mcp_registry.shared.storage.records import OutboxEvent
+
+STREAM_NAME = "REGISTRY_EVENTS"
+EVENTS_PREFIX = "registry.events"
+EVENTS_WILDCARD = f"{EVENTS_PREFIX}.>"
+
+SERVER_PUBLISHED = f"{EVENTS_PREFIX}.server.published"
+SERVER_UPDATED = f"{EVENTS_PREFIX}.server.updated"
+SERVER_STATUS_CHANGED = f"{EVENTS_PREFIX}.server.status_changed"
+DOMAIN_VERIFIED = f"{EVENTS_PREFIX}.domain.verified"
+DOMAIN_REVOKED = f"{EVENTS_PREFIX}.domain.revoked"
+NAMESPACE_BLOCKED = f"{EVENTS_PREFIX}.namespace.blocked"
+
+
+def request_subject(service: str, verb: str) -> str:
+    """Request/reply subject of a service verb, e.g. ``registry.domains.grants``."""
+    return f"registry.{service}.{verb}"
+
+
+def new_event(subject: str, payload: dict[str, Any], *, now: datetime) -> OutboxEvent:
+    """A fresh outbox event with a unique id (becomes ``Nats-Msg-Id``)."""
+    return OutboxEvent(id=uuid.uuid4().hex, subject=subject, payload=payload, created_at=now)

@@ -1,0 +1,155 @@
+"""The storage interface every backend implements (SQLite embedded, MongoDB production).
+
+The contract test suite in ``tests/integration/storage`` is the executable form of these
+docstrings; a backend is correct when it passes that suite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from mcp_registry.shared.storage.records import (
+    Actor,
+    ListPage,
+    ListQuery,
+    NewVersion,
+    OutboxEvent,
+    ServerRecord,
+    Status,
+)
+
+MAX_VERSIONS_PER_NAME = 10_000
+
+
+class ServerStore(Protocol):
+    """Server versions, their outbox events and the audit log.
+
+    Invariants every implementation enforces itself (not the callers):
+    - (name, version) is unique;
+    - at most one record per name has ``is_latest``; which one follows
+      :func:`mcp_registry.shared.serverjson.versions.pick_latest`;
+    - every write that changes what a reader sees of a record gives that record a new
+      ``updated_at`` and a new, strictly greater ``seq`` — including the record that loses
+      ``is_latest`` to a newer publish;
+    - the outbox events and the audit entry of a write are stored atomically with it: if the
+      write is visible, so are they; if it failed, neither is.
+    """
+
+    def init(self) -> None:
+        """Create tables/collections and indexes. Idempotent; safe to call on every start."""
+
+    def close(self) -> None:
+        """Release connections. The store is unusable afterwards."""
+
+    # -- writes -------------------------------------------------------------------------
+
+    def publish(
+        self,
+        new: NewVersion,
+        *,
+        actor: Actor,
+        now: datetime,
+        max_versions: int = MAX_VERSIONS_PER_NAME,
+    ) -> ServerRecord:
+        """Insert a new version and recompute latest for its name, atomically.
+
+        Sets ``published_at = updated_at = status_changed_at = now``. Stores one
+        ``registry.events.server.published`` event (payload: ``name``, ``version``, ``seq``,
+        ``isLatest``, ``previousLatest`` version or ``None``) and, when an older version
+        lost ``is_latest``, bumps that record too. Appends an audit entry ``publish``.
+
+        Raises :class:`~mcp_registry.shared.errors.Conflict` when (name, version) exists and
+        :class:`~mcp_registry.shared.errors.BadRequest` when the name already has
+        ``max_versions`` versions. Safe under concurrent callers, including other processes.
+        """
+        ...
+
+    def set_status(
+        self,
+        name: str,
+        version: str | None,
+        status: Status,
+        message: str | None,
+        *,
+        actor: Actor,
+        now: datetime,
+    ) -> list[ServerRecord]:
+        """Change the status of one version, or of every version when ``version`` is None.
+
+        Records whose status or message actually change get ``status_changed_at``,
+        ``updated_at`` and ``seq`` bumped; latest is recomputed and records gaining or
+        losing it are bumped as well. One ``registry.events.server.status_changed`` event
+        per changed record (payload ``name``, ``version``, ``status``, ``seq``), one audit
+        entry. Returns the records as they are after the change (all addressed versions).
+        Raises :class:`~mcp_registry.shared.errors.NotFound` for an unknown name/version.
+        """
+        ...
+
+    def replace_server(
+        self,
+        name: str,
+        version: str,
+        server: dict[str, Any],
+        *,
+        actor: Actor,
+        now: datetime,
+    ) -> ServerRecord:
+        """Admin edit: replace the stored server.json of an existing version.
+
+        Bumps ``updated_at`` and ``seq``; ``published_at`` and ``is_latest`` keep their values.
+        Event ``registry.events.server.updated``; audit ``edit``. NotFound when absent.
+        """
+        ...
+
+    # -- reads --------------------------------------------------------------------------
+
+    def get_version(self, name: str, version: str) -> ServerRecord | None:
+        """The record for (name, version) whatever its status, or None."""
+        ...
+
+    def get_latest(self, name: str) -> ServerRecord | None:
+        """The record of ``name`` with ``is_latest``, or None when the name is unknown."""
+        ...
+
+    def list_versions(self, name: str) -> list[ServerRecord]:
+        """Every version of ``name``, any status, ordered by ``published_at`` ascending."""
+        ...
+
+    def list_servers(self, query: ListQuery) -> ListPage:
+        """One page of records matching ``query``; see :class:`ListQuery` for semantics.
+
+        Served by indexes: search must not scan every record (SQLite FTS5 trigram index;
+        MongoDB a multikey index over search trigrams).
+        """
+        ...
+
+    def change_seq(self) -> int:
+        """The greatest ``seq`` handed out so far (0 for an empty store). Cheap: one lookup."""
+        ...
+
+    def last_updated_at(self) -> datetime | None:
+        """The newest ``updated_at`` of any record (None for an empty store). Index-served."""
+        ...
+
+    def count_versions(self, name: str) -> int:
+        """How many versions ``name`` has, any status."""
+        ...
+
+    # -- outbox -------------------------------------------------------------------------
+
+    def pending_events(self, limit: int = 100) -> list[OutboxEvent]:
+        """Unsent outbox events, oldest first."""
+        ...
+
+    def mark_events_sent(self, ids: Sequence[str], *, now: datetime) -> None:
+        """Mark events delivered; unknown ids are ignored. Idempotent."""
+        ...
+
+    # -- audit --------------------------------------------------------------------------
+
+    def audit_log(self, *, target: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        """Recent audit entries, newest first, as dicts with ``action``, ``target``,
+        ``subject``, ``auth_method``, ``at``, ``detail``."""
+        ...

@@ -1,0 +1,107 @@
+"""Plain records that cross the storage boundary. No backend types leak out of adapters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+Status = Literal["active", "deprecated", "deleted"]
+STATUSES: tuple[Status, ...] = ("active", "deprecated", "deleted")
+
+
+@dataclass(frozen=True)
+class ServerRecord:
+    """One stored (name, version): the server.json as published plus registry metadata.
+
+    ``seq`` is the change sequence: globally unique, strictly increasing, bumped (together
+    with ``updated_at``) on every change that alters what a reader sees of this record,
+    including losing or gaining ``is_latest``.
+    """
+
+    name: str
+    version: str
+    server: dict[str, Any]
+    status: Status
+    status_message: str | None
+    published_at: datetime
+    updated_at: datetime
+    status_changed_at: datetime
+    is_latest: bool
+    seq: int
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who performed a write: registry token subject and the auth method that minted it."""
+
+    subject: str
+    auth_method: str
+
+    @classmethod
+    def system(cls, what: str) -> Actor:
+        """An internal actor (``system:import``, ``system:seed``)."""
+        return cls(subject=f"system:{what}", auth_method="system")
+
+
+@dataclass(frozen=True)
+class NewVersion:
+    """A version about to be published. ``server`` is validated server.json."""
+
+    name: str
+    version: str
+    server: dict[str, Any]
+    status: Status = "active"
+    status_message: str | None = None
+
+
+@dataclass(frozen=True)
+class OutboxEvent:
+    """A domain event stored in the same write as the change it describes.
+
+    ``subject`` is the full NATS subject (``registry.events.server.published``); ``id`` is
+    unique and becomes ``Nats-Msg-Id`` so JetStream drops duplicates of a re-sent event.
+    """
+
+    id: str
+    subject: str
+    payload: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of the audit log: who did what to which resource, when, how authenticated."""
+
+    action: str
+    target: str
+    actor: Actor
+    at: datetime
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """What ``GET /servers`` asks the store for.
+
+    ``after`` is the keyset position ``(name, version)`` of the last item already returned;
+    results are ordered by ``(name, version)`` ascending and exclude that position, so pages
+    neither skip nor repeat entries while writes happen between them.
+    ``search`` is a case-insensitive substring matched against name, title, description and
+    package identifiers. ``updated_since`` is strict (``updated_at > updated_since``).
+    """
+
+    limit: int = 30
+    after: tuple[str, str] | None = None
+    search: str | None = None
+    latest_only: bool = False
+    updated_since: datetime | None = None
+    include_deleted: bool = False
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """``items`` in keyset order; ``has_more`` tells whether another page exists."""
+
+    items: list[ServerRecord]
+    has_more: bool

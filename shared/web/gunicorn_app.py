@@ -1,0 +1,57 @@
+"""Run a WSGI app factory under gunicorn, building the app in each worker after the fork.
+
+Building after the fork matters: MongoDB clients, SQLite connections and NATS connections
+must not be shared between processes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+WSGIApp = Callable[..., Any]
+
+
+class FactoryApplication(BaseApplication):  # type: ignore[misc]
+    """A gunicorn application whose ``load`` calls ``factory()`` (in the worker)."""
+
+    def __init__(self, factory: Callable[[], WSGIApp], options: Mapping[str, Any]) -> None:
+        self._factory = factory
+        self._options = dict(options)
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._options.items():
+            if key in self.cfg.settings and value is not None:
+                self.cfg.set(key, value)
+
+    def load(self) -> WSGIApp:
+        return self._factory()
+
+
+def gunicorn_options(bind: str, *, workers: int, log_level: str, proc_name: str) -> dict[str, Any]:
+    """The options every registry process runs with."""
+    return {
+        "bind": bind,
+        "workers": workers,
+        "worker_class": "sync",
+        "preload_app": False,
+        "loglevel": log_level,
+        "proc_name": proc_name,
+        "accesslog": None,
+        "errorlog": "-",
+        # Slow clients are the CDN's job; keep workers from being held by idle sockets.
+        "keepalive": 5,
+        "timeout": 30,
+        "graceful_timeout": 10,
+        # Bound request lines and headers; bodies are bounded by the apps themselves.
+        "limit_request_line": 8190,
+        "limit_request_fields": 100,
+    }
+
+
+def run(factory: Callable[[], WSGIApp], options: Mapping[str, Any]) -> None:
+    """Serve until gunicorn's arbiter exits (SIGTERM/SIGINT stop it gracefully)."""
+    FactoryApplication(factory, options).run()

@@ -1,0 +1,65 @@
+"""Map every error to ``application/problem+json`` in the official registry's shape."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import falcon
+
+from mcp_registry.shared.errors import RegistryError
+
+PROBLEM_JSON = "application/problem+json"
+
+log = logging.getLogger(__name__)
+
+
+def _write_problem(resp: falcon.Response, status: int, body: dict[str, Any]) -> None:
+    resp.status = status
+    resp.content_type = PROBLEM_JSON
+    resp.text = json.dumps(body)
+    # Errors are never cached by browsers or CDNs: a 404 may become a 200 a second later.
+    resp.cache_control = ["no-store"]
+
+
+def handle_registry_error(
+    req: falcon.Request, resp: falcon.Response, ex: RegistryError, params: dict[str, Any]
+) -> None:
+    """Domain errors carry their own status, title, detail and errors list."""
+    _write_problem(resp, ex.status, ex.to_problem())
+    for name, value in ex.headers.items():
+        resp.set_header(name, value)
+
+
+def handle_http_error(
+    req: falcon.Request, resp: falcon.Response, ex: falcon.HTTPError, params: dict[str, Any]
+) -> None:
+    """Falcon's own errors (unknown route, wrong method, bad media) in the same shape."""
+    status = ex.status_code
+    title = ex.title or falcon.code_to_http_status(status).split(" ", 1)[-1]
+    body: dict[str, Any] = {"title": title, "status": status, "detail": ex.description or title}
+    _write_problem(resp, status, body)
+    if ex.headers:
+        resp.set_headers(ex.headers)
+
+
+def handle_unexpected(
+    req: falcon.Request, resp: falcon.Response, ex: Exception, params: dict[str, Any]
+) -> None:
+    """Anything else is a bug: log it with the trace, tell the client nothing internal."""
+    if isinstance(ex, falcon.HTTPError | falcon.HTTPStatus):
+        raise ex
+    log.exception("unhandled error on %s %s", req.method, req.path)
+    _write_problem(
+        resp,
+        500,
+        {"title": "Internal Server Error", "status": 500, "detail": "An unexpected error occurred"},
+    )
+
+
+def install_error_handlers(app: falcon.App[falcon.Request, falcon.Response]) -> None:
+    """Register the handlers; later registrations win, so the most specific goes last."""
+    app.add_error_handler(Exception, handle_unexpected)
+    app.add_error_handler(falcon.HTTPError, handle_http_error)
+    app.add_error_handler(RegistryError, handle_registry_error)
