@@ -161,6 +161,21 @@ class Settings:
         return out
 
 
+def settings_table() -> str:
+    """The Markdown table of every setting (the README embeds it; a test keeps them equal)."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for f in fields(Settings):
+        default = f.default
+        if isinstance(default, bool):
+            shown = "true" if default else "false"
+        elif default in ("", ()):
+            shown = "(empty)"
+        else:
+            shown = str(default)
+        rows.append(f"| `{PREFIX}{f.name.upper()}` | `{shown}` | {f.metadata.get('doc', '')} |")
+    return "\n".join(rows)
+
+
 def _type_name(annotation: object) -> str:
     # ``from __future__ import annotations`` makes field types strings.
     return annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "str")

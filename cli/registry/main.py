@@ -1,4 +1,7 @@
-"""``mcp-registry``: the operator's command line (serve, dev, worker, db, import, config)."""
+"""``mcp-registry``: the operator's command line (serve, dev, worker, db, import, config).
+
+Commands import their machinery lazily so ``--help`` and ``config`` stay instant.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +15,8 @@ from types import FrameType
 import click
 
 from mcp_registry import __version__
-from mcp_registry.cli.registry.importing import print_report, run_import
 from mcp_registry.cli.registry.settings_edge import settings_from_environment
-from mcp_registry.shared.config import PREFIX, Settings
-from mcp_registry.shared.storage.factory import open_store
+from mcp_registry.shared.config import PREFIX, Settings, settings_table
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -76,6 +77,7 @@ def worker() -> None:
 def worker_relay() -> None:
     """Deliver outbox events to NATS JetStream until stopped."""
     from mcp_registry.services.wiring import ProcessDeps
+    from mcp_registry.shared.errors import UpstreamUnavailable
     from mcp_registry.shared.events.relay import OutboxRelay
 
     settings = settings_from_environment()
@@ -89,7 +91,11 @@ def worker_relay() -> None:
     _stop_on_signals(stop)
     relay = OutboxRelay(deps.store, bridge, poll_interval=settings.outbox_poll_interval)
     try:
-        bridge.ensure_stream()
+        try:
+            bridge.ensure_stream()
+        except UpstreamUnavailable:
+            # Not fatal: the relay retries, and publishing creates the stream when NATS is up.
+            logging.getLogger(__name__).warning("NATS not reachable yet; the relay will retry")
         relay.run_forever(stop)
     finally:
         deps.close()
@@ -103,6 +109,8 @@ def db() -> None:
 @db.command("init")
 def db_init() -> None:
     """Create tables/collections and indexes (idempotent)."""
+    from mcp_registry.shared.storage.factory import open_store
+
     settings = settings_from_environment()
     store = open_store(settings.effective_database_url)
     try:
@@ -120,6 +128,9 @@ def import_(source: str, quiet: bool) -> None:
 
     Entries are validated like a publish; existing (name, version) pairs are skipped.
     """
+    from mcp_registry.cli.registry.importing import print_report, run_import
+    from mcp_registry.shared.storage.factory import open_store
+
     settings = settings_from_environment()
     store = open_store(settings.effective_database_url)
     try:
@@ -136,19 +147,14 @@ def import_(source: str, quiet: bool) -> None:
 @click.option("--markdown", is_flag=True, help="print the README's configuration table")
 def config(markdown: bool) -> None:
     """List every setting, its environment variable and its current value."""
-    settings = settings_from_environment()
     if markdown:
-        click.echo("| variable | default | meaning |")
-        click.echo("|---|---|---|")
+        click.echo(settings_table())
+        return
+    settings = settings_from_environment()
     for f in fields(Settings):
-        env = PREFIX + f.name.upper()
-        if markdown:
-            default = f.default if f.default != "" else "(empty)"
-            click.echo(f"| `{env}` | `{default}` | {f.metadata.get('doc', '')} |")
-        else:
-            value = getattr(settings, f.name)
-            shown = _redact(value) if f.name == "database_url" else value
-            click.echo(f"{env}={shown}")
+        value = getattr(settings, f.name)
+        shown = _redact(value) if f.name == "database_url" else value
+        click.echo(f"{PREFIX}{f.name.upper()}={shown}")
 
 
 def _redact(url: str) -> str:

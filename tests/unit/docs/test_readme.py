@@ -1,0 +1,37 @@
+"""The README's promises that code can check: the Quickstart and the configuration table."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from mcp_registry.shared.config import settings_table
+
+ROOT = Path(__file__).resolve().parents[3]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def quickstart_commands() -> list[str]:
+    section = README.split("## Quickstart", 1)[1]
+    block = re.search(r"```[a-z]*\n(.*?)```", section, re.S)
+    assert block is not None, "Quickstart has no code block"
+    return [line for line in block.group(1).splitlines() if line.strip()]
+
+
+def test_quickstart_has_exactly_the_run_and_test_commands() -> None:
+    assert quickstart_commands() == ["./run dev", "./run test"]
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert quickstart_commands()[1] in ci
+
+
+def test_configuration_table_matches_the_settings() -> None:
+    assert settings_table() in README
+
+
+def test_taskfile_has_dev_test_and_lint() -> None:
+    taskfile = (ROOT / "Taskfile.yml").read_text(encoding="utf-8")
+    for task in ("dev:", "test:", "lint:"):
+        assert f"  {task}" in taskfile
