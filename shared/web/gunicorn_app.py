@@ -49,6 +49,9 @@ def gunicorn_options(bind: str, *, workers: int, log_level: str, proc_name: str)
         # Bound request lines and headers; bodies are bounded by the apps themselves.
         "limit_request_line": 8190,
         "limit_request_fields": 100,
+        # A per-user control socket would collide between registries on one host
+        # (tests run several); operators manage processes through signals instead.
+        "control_socket_disable": True,
     }
 
 
