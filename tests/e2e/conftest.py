@@ -35,7 +35,7 @@ class RunningRegistry:
 def _readme_run_command() -> list[str]:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split("## Quickstart", 1)[1].split("```", 2)[1]
-    first = [line for line in block.splitlines()[1:] if line.strip()][0]
+    first = next(line for line in block.splitlines()[1:] if line.strip())
     return first.split()
 
 
@@ -106,8 +106,6 @@ def stop_registry(running: RunningRegistry, sig: int = signal.SIGINT) -> int:
 
 @pytest.fixture(scope="package")
 def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningRegistry]:
-    running = start_registry(
-        tmp_path_factory.mktemp("e2e"), make_catalog(n_servers=200, seed=7)
-    )
+    running = start_registry(tmp_path_factory.mktemp("e2e"), make_catalog(n_servers=200, seed=7))
     yield running
     stop_registry(running)

@@ -38,5 +38,5 @@ def test_stops_with_all_children(tmp_path: Path, sig: int) -> None:
     assert processes_mentioning(str(running.data_dir))  # supervisor, nats, relay, gunicorn
     assert stop_registry(running, sig) == 0
     assert processes_mentioning(str(running.data_dir)) == []
-    with pytest.raises(OSError):
+    with pytest.raises(ConnectionRefusedError):
         request(running.url, "GET", "/v0/ping", timeout=2)

@@ -155,7 +155,10 @@ def test_versions_and_detail_routes(registry: RunningRegistry) -> None:
     assert exact.status == 200
     assert exact.json["server"] == one.server
     # The same handlers answer under /v0.1.
-    assert request(registry.url, "GET", "/v0.1" + path_of(multi, "versions", one.version)[3:]).json == exact.json
+    assert (
+        request(registry.url, "GET", "/v0.1" + path_of(multi, "versions", one.version)[3:]).json
+        == exact.json
+    )
 
 
 def test_deleted_and_deprecated_entries(registry: RunningRegistry) -> None:
@@ -219,7 +222,9 @@ def test_updated_since_is_strict_and_includes_deleted(registry: RunningRegistry)
         registry, updated_since=format_rfc3339(newest - timedelta(microseconds=1))
     )
     assert len(just_before) == stamps.count(newest)
-    since_start = page_through(registry, updated_since=format_rfc3339(stamps[0] - timedelta(seconds=1)))
+    since_start = page_through(
+        registry, updated_since=format_rfc3339(stamps[0] - timedelta(seconds=1))
+    )
     assert len(since_start) == len(everything)
     assert any(i["_meta"][OFFICIAL_META_KEY]["status"] == "deleted" for i in since_start)
 

@@ -1,0 +1,71 @@
+"""MongoDB collections, document fields and indexes of :class:`MongoServerStore`.
+
+Version documents (collection ``server_versions``)::
+
+    name, version            the key; unique together
+    serverJson               server.json as JSON text (its keys, e.g. ``$schema`` or dotted
+                             ``_meta`` keys, are not all legal or queryable as BSON field names)
+    status, statusMessage
+    publishedAt, updatedAt, statusChangedAt
+                             integer microseconds since the epoch (BSON dates keep milliseconds)
+    isLatest, seq
+    searchText, searchTrigrams
+                             see ``search_text``; the array is indexed (multikey)
+    pendingOutbox, pendingAudit, pendingSince
+                             outbox events / audit entries written *inside* the document by the
+                             single-document write they belong to, and the (wall-clock) time
+                             since which follow-up steps may be unfinished; see ``mongo``
+
+Other collections: ``counters`` (``{_id: "seq", value}``), ``outbox`` (``_id`` = event id,
+``order`` = the seq it describes, ``sentAt`` null until delivered) and ``audit_log``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+VERSIONS = "server_versions"
+COUNTERS = "counters"
+OUTBOX = "outbox"
+AUDIT = "audit_log"
+
+SEQ_COUNTER = "seq"
+SEARCH_INDEX = "search_trigrams"
+
+
+@dataclass(frozen=True)
+class IndexSpec:
+    """One index: collection, name, keys and options passed to ``create_index``."""
+
+    collection: str
+    name: str
+    keys: list[tuple[str, int]]
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+INDEXES: tuple[IndexSpec, ...] = (
+    IndexSpec(VERSIONS, "name_version", [("name", 1), ("version", 1)], {"unique": True}),
+    # At most one latest per name, enforced by the database: a second isLatest=true document
+    # for a name fails with DuplicateKeyError.
+    IndexSpec(
+        VERSIONS,
+        "one_latest_per_name",
+        [("name", 1)],
+        {"unique": True, "partialFilterExpression": {"isLatest": True}},
+    ),
+    IndexSpec(VERSIONS, "seq", [("seq", 1)], {"unique": True}),
+    IndexSpec(VERSIONS, "latest_keyset", [("isLatest", 1), ("name", 1), ("version", 1)]),
+    IndexSpec(VERSIONS, "updated_at", [("updatedAt", 1)]),
+    IndexSpec(VERSIONS, "name_published", [("name", 1), ("publishedAt", 1), ("version", 1)]),
+    IndexSpec(VERSIONS, SEARCH_INDEX, [("searchTrigrams", 1)]),
+    IndexSpec(
+        VERSIONS,
+        "pending",
+        [("pendingSince", 1)],
+        {"partialFilterExpression": {"pendingSince": {"$exists": True}}},
+    ),
+    IndexSpec(OUTBOX, "unsent", [("sentAt", 1), ("order", 1)]),
+    IndexSpec(AUDIT, "newest", [("order", -1)]),
+    IndexSpec(AUDIT, "target_newest", [("target", 1), ("order", -1)]),
+)

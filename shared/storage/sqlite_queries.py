@@ -1,0 +1,72 @@
+"""SQL of the SQLite list query, built from a :class:`ListQuery` (pure, so tests can EXPLAIN it).
+
+Search (see ``search_text``): queries of three characters or more go through the FTS5 trigram
+index as one quoted phrase (quotes doubled), so nothing in the query is FTS syntax and ``%``/``_``
+are plain characters; the phrase of a trigram index matches exactly the substrings. The join is
+``CROSS JOIN`` to make SQLite drive the query from the FTS match and look versions up by rowid,
+instead of walking every version in (name, version) order and probing the FTS table.
+
+Shorter queries have no trigram to look up. They keep the same meaning (substring of any search
+field, via ``instr`` on the stored lowercased text) but are evaluated while walking the
+(name, version) index in keyset order; the walk stops after ``limit + 1`` matches, which comes
+quickly because one or two characters match most records. A rare short string may scan the
+whole table; that is the documented price of not rejecting short queries.
+"""
+
+from __future__ import annotations
+
+from mcp_registry.shared.storage.records import ListQuery
+from mcp_registry.shared.storage.search_text import MIN_INDEXED_QUERY, can_match, normalize
+from mcp_registry.shared.storage.timestamps import to_micros
+
+RECORD_COLUMNS = (
+    "v.name, v.version, v.server, v.status, v.status_message, v.published_at, "
+    "v.updated_at, v.status_changed_at, v.is_latest, v.seq"
+)
+
+# Only constants are interpolated into SQL in this module and in ``sqlite``; values always
+# travel as ``?`` parameters.
+SELECT_RECORDS = f"SELECT {RECORD_COLUMNS} FROM server_versions AS v"  # noqa: S608
+
+LAST_UPDATED_SQL = "SELECT max(updated_at) FROM server_versions"
+"""Served by the ``updated_at`` index (SQLite's min/max optimization reads one entry)."""
+
+SqlParams = list[str | int]
+
+
+def fts_phrase(needle: str) -> str:
+    """``needle`` as one FTS5 string: double quotes doubled, nothing else is syntax inside."""
+    return '"' + needle.replace('"', '""') + '"'
+
+
+def list_servers_sql(query: ListQuery) -> tuple[str, SqlParams] | None:
+    """The SELECT for one page (``limit + 1`` rows to learn ``has_more``), or None when the
+    query can match nothing at all."""
+    source = "server_versions AS v"
+    where: list[str] = []
+    params: SqlParams = []
+    if query.search:
+        needle = normalize(query.search)
+        if not can_match(needle):
+            return None
+        if len(needle) >= MIN_INDEXED_QUERY:
+            source = "server_search CROSS JOIN server_versions AS v ON v.id = server_search.rowid"
+            where.append("server_search MATCH ?")
+            params.append(fts_phrase(needle))
+        else:
+            where.append("instr(v.search_text, ?) > 0")
+            params.append(needle)
+    if query.after is not None:
+        where.append("(v.name, v.version) > (?, ?)")
+        params.extend(query.after)
+    if query.latest_only:
+        where.append("v.is_latest = 1")
+    if not query.include_deleted:
+        where.append("v.status <> 'deleted'")
+    if query.updated_since is not None:
+        where.append("v.updated_at > ?")
+        params.append(to_micros(query.updated_since))
+    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    sql = f"SELECT {RECORD_COLUMNS} FROM {source}{clause} ORDER BY v.name, v.version LIMIT ?"  # noqa: S608
+    params.append(query.limit + 1)
+    return sql, params

@@ -1,0 +1,121 @@
+"""The SQLite schema: tables, indexes, the FTS5 search index and the triggers keeping it in sync.
+
+Every statement is idempotent (``IF NOT EXISTS``) so ``init()`` can run on every start, from
+several processes at once (they serialize on the write lock).
+
+Timestamps are integer microseconds since the epoch (see ``timestamps``); ``server`` is the
+server.json as JSON text; ``search_text`` is ``search_text.search_text(server)``, already
+lowercased, which is why the trigram tokenizer runs case-sensitive: case folding happens once,
+in Python, identically for SQLite and MongoDB.
+"""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+
+VERSIONS_TABLE = "server_versions"
+SEARCH_TABLE = "server_search"
+
+STATEMENTS: tuple[str, ...] = (
+    """
+    CREATE TABLE IF NOT EXISTS server_versions (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        version TEXT NOT NULL,
+        server TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('active', 'deprecated', 'deleted')),
+        status_message TEXT,
+        published_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        status_changed_at INTEGER NOT NULL,
+        is_latest INTEGER NOT NULL CHECK (is_latest IN (0, 1)),
+        seq INTEGER NOT NULL UNIQUE,
+        search_text TEXT NOT NULL,
+        UNIQUE (name, version)
+    )
+    """,
+    # At most one latest per name, enforced by the database itself.
+    """
+    CREATE UNIQUE INDEX IF NOT EXISTS server_versions_one_latest
+        ON server_versions (name) WHERE is_latest = 1
+    """,
+    # Keyset listing of latest versions: equality on is_latest, then (name, version) order.
+    """
+    CREATE INDEX IF NOT EXISTS server_versions_latest_keyset
+        ON server_versions (is_latest, name, version)
+    """,
+    # updated_since filters and last_updated_at().
+    """
+    CREATE INDEX IF NOT EXISTS server_versions_updated_at ON server_versions (updated_at)
+    """,
+    # list_versions(): one name, in publish order.
+    """
+    CREATE INDEX IF NOT EXISTS server_versions_name_published
+        ON server_versions (name, published_at, version)
+    """,
+    """
+    CREATE VIRTUAL TABLE IF NOT EXISTS server_search USING fts5(
+        search_text,
+        content = 'server_versions',
+        content_rowid = 'id',
+        tokenize = 'trigram case_sensitive 1'
+    )
+    """,
+    # External-content FTS: the triggers keep the index in the same transaction as the row.
+    """
+    CREATE TRIGGER IF NOT EXISTS server_versions_search_insert
+    AFTER INSERT ON server_versions BEGIN
+        INSERT INTO server_search (rowid, search_text) VALUES (new.id, new.search_text);
+    END
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS server_versions_search_delete
+    AFTER DELETE ON server_versions BEGIN
+        INSERT INTO server_search (server_search, rowid, search_text)
+            VALUES ('delete', old.id, old.search_text);
+    END
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS server_versions_search_update
+    AFTER UPDATE OF search_text ON server_versions BEGIN
+        INSERT INTO server_search (server_search, rowid, search_text)
+            VALUES ('delete', old.id, old.search_text);
+        INSERT INTO server_search (rowid, search_text) VALUES (new.id, new.search_text);
+    END
+    """,
+    # Named counters; 'seq' is the global change sequence.
+    """
+    CREATE TABLE IF NOT EXISTS counters (
+        name TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+    ) WITHOUT ROWID
+    """,
+    "INSERT OR IGNORE INTO counters (name, value) VALUES ('seq', 0)",
+    # The rowid (AUTOINCREMENT: never reused) is the delivery order.
+    """
+    CREATE TABLE IF NOT EXISTS outbox (
+        position INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        subject TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        sent_at INTEGER
+    )
+    """,
+    """
+    CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (position) WHERE sent_at IS NULL
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS audit_log (
+        position INTEGER PRIMARY KEY AUTOINCREMENT,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        auth_method TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        detail TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX IF NOT EXISTS audit_log_target ON audit_log (target, position)",
+    f"PRAGMA user_version = {SCHEMA_VERSION}",
+)
