@@ -12,13 +12,18 @@ from mcp_registry.services.discovery.resources import (
     VersionResource,
     VersionsResource,
 )
+from mcp_registry.shared.clock import Clock, utcnow
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.storage.port import ServerStore
 from mcp_registry.shared.web.app_base import add_api_route, new_app
 
 
 def create_app(
-    settings: Settings, *, store: ServerStore, cache: ResponseCache | None = None
+    settings: Settings,
+    *,
+    store: ServerStore,
+    cache: ResponseCache | None = None,
+    clock: Clock = utcnow,
 ) -> falcon.App[falcon.Request, falcon.Response]:
     """The discovery WSGI app over ``store``.
 
@@ -27,7 +32,7 @@ def create_app(
     """
     cache = cache if cache is not None else ResponseCache(settings.response_cache_entries)
     reads = Reads(store)
-    cached = CachedReads(store, cache, cache_control(settings))
+    cached = CachedReads(store, cache, cache_control(settings), clock)
     app = new_app(settings)
     add_api_route(app, "/servers", ServersResource(reads, cached))
     add_api_route(app, "/servers/{name}/versions", VersionsResource(reads, cached))

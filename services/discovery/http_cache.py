@@ -40,8 +40,22 @@ class RenderedResponse:
     etag: str
     last_modified: str | None
     last_modified_at: datetime | None
+    modified_exactly: datetime | None
     surrogate_key: str
     seq: int
+
+    def dates_reliable(self, now: datetime) -> bool:
+        """Whether ``Last-Modified`` may be sent (and ``If-Modified-Since`` honoured) at ``now``.
+
+        HTTP dates have whole seconds: a change later in the same second as the last one
+        would be invisible to ``If-Modified-Since``. Once a full second has passed since the
+        last change with nothing newer (the caller checked the change sequence after reading
+        ``now``), any future change lands in a later second, so the date is a safe validator.
+        """
+        return (
+            self.modified_exactly is not None
+            and (now - self.modified_exactly).total_seconds() >= 1.0
+        )
 
 
 def render(result: ReadResult, *, seq: int, is_list: bool) -> RenderedResponse:
@@ -62,6 +76,7 @@ def render(result: ReadResult, *, seq: int, is_list: bool) -> RenderedResponse:
         etag=etag,
         last_modified=format_datetime(modified_at, usegmt=True) if modified_at else None,
         last_modified_at=modified_at,
+        modified_exactly=result.last_modified,
         surrogate_key=" ".join(keys),
         seq=seq,
     )
@@ -76,14 +91,20 @@ def cache_control(settings: Settings) -> str:
 
 
 def not_modified(
-    rendered: RenderedResponse, if_none_match: str | None, if_modified_since: str | None
+    rendered: RenderedResponse,
+    if_none_match: str | None,
+    if_modified_since: str | None,
+    *,
+    dates_reliable: bool = True,
 ) -> bool:
-    """RFC 9110 §13.2.2: If-None-Match wins; If-Modified-Since only when it is absent."""
+    """RFC 9110 §13.2.2: If-None-Match wins; If-Modified-Since only when it is absent
+    (and only when the date is a reliable validator, see :meth:`RenderedResponse.dates_reliable`).
+    """
     if if_none_match is not None:
         tags = [t.strip() for t in if_none_match.split(",")]
         # Weak comparison for If-None-Match: a W/ prefix still matches.
         return "*" in tags or any(t.removeprefix("W/") == rendered.etag for t in tags)
-    if if_modified_since is not None and rendered.last_modified_at is not None:
+    if dates_reliable and if_modified_since is not None and rendered.last_modified_at is not None:
         try:
             since = parsedate_to_datetime(if_modified_since)
         except (TypeError, ValueError):

@@ -13,6 +13,7 @@ from mcp_registry.services.discovery.http_cache import (
     render,
 )
 from mcp_registry.services.discovery.reads import ReadResult, Reads
+from mcp_registry.shared.clock import Clock
 from mcp_registry.shared.storage.port import ServerStore
 from mcp_registry.shared.web.paths import path_param, query_params
 
@@ -20,10 +21,13 @@ from mcp_registry.shared.web.paths import path_param, query_params
 class CachedReads:
     """Serve a read through the response cache with validators and caching headers."""
 
-    def __init__(self, store: ServerStore, cache: ResponseCache, cache_control: str) -> None:
+    def __init__(
+        self, store: ServerStore, cache: ResponseCache, cache_control: str, clock: Clock
+    ) -> None:
         self._store = store
         self._cache = cache
         self._cache_control = cache_control
+        self._clock = clock
 
     def serve(
         self,
@@ -33,21 +37,30 @@ class CachedReads:
         *,
         is_list: bool,
     ) -> None:
+        # Read the time before the sequence: a change after ``now`` moves the sequence.
+        now = self._clock()
         seq = self._store.change_seq()
         key = f"{req.path}?{req.query_string}"
         rendered = self._cache.get_or_render(
             key, seq, lambda: render(compute(), seq=seq, is_list=is_list)
         )
-        self._apply(req, resp, rendered)
+        self._apply(req, resp, rendered, rendered.dates_reliable(now))
 
-    def _apply(self, req: falcon.Request, resp: falcon.Response, r: RenderedResponse) -> None:
+    def _apply(
+        self, req: falcon.Request, resp: falcon.Response, r: RenderedResponse, dated: bool
+    ) -> None:
         resp.set_header("ETag", r.etag)
-        if r.last_modified:
+        if dated and r.last_modified:
             resp.set_header("Last-Modified", r.last_modified)
         resp.set_header("Cache-Control", self._cache_control)
         resp.set_header("Surrogate-Key", r.surrogate_key)
         resp.vary = ["Accept-Encoding"]
-        if not_modified(r, req.get_header("If-None-Match"), req.get_header("If-Modified-Since")):
+        if not_modified(
+            r,
+            req.get_header("If-None-Match"),
+            req.get_header("If-Modified-Since"),
+            dates_reliable=dated,
+        ):
             resp.status = falcon.HTTP_304
             return
         resp.content_type = falcon.MEDIA_JSON

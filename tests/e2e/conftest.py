@@ -30,6 +30,7 @@ class RunningRegistry:
     catalog: list[dict[str, Any]]
     output: list[str]
     reader: threading.Thread
+    ready_at: float
 
 
 def _readme_run_command() -> list[str]:
@@ -85,7 +86,9 @@ def start_registry(workdir: Path, catalog: list[dict[str, Any]]) -> RunningRegis
             pytest.fail("registry did not start:\n" + "".join(output))
     line = next(line for line in output if "listening on " in line)
     url = line.split("listening on ", 1)[1].split()[0]
-    return RunningRegistry(url, process, workdir / "data", catalog, output, reader)
+    return RunningRegistry(
+        url, process, workdir / "data", catalog, output, reader, time.monotonic()
+    )
 
 
 def stop_registry(running: RunningRegistry, sig: int = signal.SIGINT) -> int:
