@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from mcp_registry.services.composition import RouteDispatcher, WSGIApp
-from mcp_registry.services.route_table import DISCOVERY, SERVICES
+from mcp_registry.services.route_table import DISCOVERY, IDENTITY, PUBLISHING, SERVICES
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.storage.factory import open_store
 from mcp_registry.shared.storage.port import ServerStore
@@ -68,7 +68,23 @@ def _build_discovery(deps: ProcessDeps) -> WSGIApp:
     return build(deps)
 
 
-BUILDERS: dict[str, Callable[[ProcessDeps], WSGIApp]] = {DISCOVERY: _build_discovery}
+def _build_publishing(deps: ProcessDeps) -> WSGIApp:
+    from mcp_registry.services.publishing.wsgi import build
+
+    return build(deps)
+
+
+def _build_identity(deps: ProcessDeps) -> WSGIApp:
+    from mcp_registry.services.identity.wsgi import build
+
+    return build(deps)
+
+
+BUILDERS: dict[str, Callable[[ProcessDeps], WSGIApp]] = {
+    DISCOVERY: _build_discovery,
+    PUBLISHING: _build_publishing,
+    IDENTITY: _build_identity,
+}
 """Services this build can run; the others answer 503 until they land."""
 
 

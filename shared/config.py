@@ -95,6 +95,130 @@ class Settings:
     git_commit: str = field(default="unknown", metadata={"doc": "reported by /version"})
     build_time: str = field(default="unknown", metadata={"doc": "reported by /version"})
     log_level: str = field(default="info", metadata={"doc": "debug, info, warning or error"})
+    plugins: tuple[str, ...] = field(
+        default=(),
+        metadata={
+            "doc": "entry-point names of the `mcp_registry` plugins to load, comma-separated; "
+            "empty = every installed plugin"
+        },
+    )
+    jwt_private_key: str = field(
+        default="",
+        metadata={
+            "doc": "Ed25519 signing key for registry tokens: hex-encoded 32-byte seed or PEM; "
+            "used when the keys directory holds no current key",
+            "secret": True,
+        },
+    )
+    jwt_keys_dir: str = field(
+        default="",
+        metadata={
+            "doc": "directory of rotated signing keys (`mcp-registry keys`); "
+            "empty = `keys` in the data dir"
+        },
+    )
+    jwt_issuer: str = field(default="mcp-registry", metadata={"doc": "`iss` of registry tokens"})
+    jwt_audience: str = field(default="mcp-registry", metadata={"doc": "`aud` of registry tokens"})
+    token_lifetime: int = field(
+        default=300, metadata={"doc": "seconds a registry token stays valid"}
+    )
+    jwt_key_retention: int = field(
+        default=3600,
+        metadata={
+            "doc": "seconds a rotated-out signing key stays in the JWKS "
+            "(at least the token lifetime, so issued tokens keep verifying)"
+        },
+    )
+    github_api_url: str = field(
+        default="https://api.github.com", metadata={"doc": "GitHub REST API base URL (`github-at`)"}
+    )
+    github_oidc_issuer: str = field(
+        default="https://token.actions.githubusercontent.com",
+        metadata={"doc": "issuer of GitHub Actions ID tokens (`github-oidc`)"},
+    )
+    github_oidc_audience: str = field(
+        default="mcp-registry",
+        metadata={"doc": "audience GitHub Actions ID tokens must carry (`github-oidc`)"},
+    )
+    oidc_enabled: bool = field(
+        default=False, metadata={"doc": "enable the generic `oidc` auth method"}
+    )
+    oidc_issuer: str = field(default="", metadata={"doc": "issuer URL of the `oidc` method"})
+    oidc_client_id: str = field(
+        default="", metadata={"doc": "audience (client id) ID tokens of the `oidc` method carry"}
+    )
+    oidc_extra_claims: str = field(
+        default="",
+        metadata={
+            "doc": 'JSON list of required claim values, e.g. `[{"hd":"example.com"}]`; '
+            "every pair must match"
+        },
+    )
+    oidc_publish_permissions: tuple[str, ...] = field(
+        default=(), metadata={"doc": "resource patterns an `oidc` login may publish, e.g. `*`"}
+    )
+    oidc_edit_permissions: tuple[str, ...] = field(
+        default=(), metadata={"doc": "resource patterns an `oidc` login may edit, e.g. `*`"}
+    )
+    dns_nameservers: tuple[str, ...] = field(
+        default=(),
+        metadata={"doc": "resolvers (`ip` or `ip:port`) for DNS lookups; empty = the system's"},
+    )
+    dns_timeout: float = field(default=3.0, metadata={"doc": "seconds a DNS lookup may take"})
+    http_auth_port: int = field(
+        default=443, metadata={"doc": "HTTPS port of `/.well-known/mcp-registry-auth` (`http`)"}
+    )
+    http_auth_ca_file: str = field(
+        default="",
+        metadata={"doc": "extra CA bundle trusted for `http` key proofs; empty = system CAs"},
+    )
+    http_auth_allow_private_addresses: bool = field(
+        default=False,
+        metadata={"doc": "let `http` key proofs reach private and loopback addresses (tests only)"},
+    )
+    outbound_timeout: float = field(
+        default=5.0, metadata={"doc": "seconds an identity provider's upstream call may take"}
+    )
+    jwks_refresh_interval: float = field(
+        default=10.0,
+        metadata={"doc": "least seconds between refetches of an issuer's JWKS for unknown key ids"},
+    )
+    domain_grants_timeout: float = field(
+        default=0.3,
+        metadata={
+            "doc": "seconds a login waits for verified-domain grants from the domains service"
+        },
+    )
+    package_validation_timeout: float = field(
+        default=10.0,
+        metadata={"doc": "seconds a package registry may take to answer an ownership check"},
+    )
+    npm_registry_url: str = field(
+        default="https://registry.npmjs.org",
+        metadata={"doc": "npm registry base URL for ownership checks (`mcpName`)"},
+    )
+    pypi_registry_url: str = field(
+        default="https://pypi.org",
+        metadata={"doc": "PyPI base URL for ownership checks (`mcp-name:` in the README)"},
+    )
+    mcpb_allowed_origins: tuple[str, ...] = field(
+        default=(
+            "https://github.com",
+            "https://objects.githubusercontent.com",
+            "https://release-assets.githubusercontent.com",
+            "https://gitlab.com",
+        ),
+        metadata={
+            "doc": "origins MCPB files may be downloaded from (and redirected to), comma-separated"
+        },
+    )
+    mcpb_max_bytes: int = field(
+        default=100 * 1024 * 1024,
+        metadata={"doc": "largest MCPB file downloaded to verify `fileSha256`, in bytes"},
+    )
+    extras: tuple[tuple[str, str], ...] = field(
+        default=(), metadata={"internal": True}, compare=True
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -103,8 +227,12 @@ class Settings:
         Raises :class:`ConfigError` naming the variable when a value does not parse.
         """
         values: dict[str, Any] = {}
+        known: set[str] = set()
         for f in fields(cls):
             key = PREFIX + f.name.upper()
+            known.add(key)
+            if f.metadata.get("internal"):
+                continue
             if key not in environ:
                 continue
             raw = environ[key]
@@ -112,6 +240,15 @@ class Settings:
                 values[f.name] = _PARSERS[_type_name(f.type)](raw)
             except ValueError as exc:
                 raise ConfigError(f"{key}: {exc}") from None
+        # Plugins' own options (e.g. MCP_REGISTRY_GITLAB_ISSUER) travel with the settings, so a
+        # third-party plugin reads them through ``plugin_option`` instead of the environment.
+        values["extras"] = tuple(
+            sorted(
+                (key[len(PREFIX) :], value)
+                for key, value in environ.items()
+                if key.startswith(PREFIX) and key not in known
+            )
+        )
         settings = cls(**values)
         settings.check()
         return settings
@@ -134,6 +271,26 @@ class Settings:
             raise ConfigError(f"{PREFIX}WORKERS: must be at least 1")
         if self.max_body_bytes < 1024:
             raise ConfigError(f"{PREFIX}MAX_BODY_BYTES: must be at least 1024")
+        if self.token_lifetime < 1:
+            raise ConfigError(f"{PREFIX}TOKEN_LIFETIME: must be at least 1 second")
+        if self.jwt_key_retention < self.token_lifetime:
+            raise ConfigError(
+                f"{PREFIX}JWT_KEY_RETENTION: must be at least {PREFIX}TOKEN_LIFETIME "
+                "(tokens signed by a rotated-out key must keep verifying until they expire)"
+            )
+        if self.oidc_enabled and not (self.oidc_issuer and self.oidc_client_id):
+            raise ConfigError(
+                f"{PREFIX}OIDC_ENABLED needs {PREFIX}OIDC_ISSUER and {PREFIX}OIDC_CLIENT_ID"
+            )
+
+    def plugin_option(self, name: str, default: str = "") -> str:
+        """A plugin's own option ``MCP_REGISTRY_<NAME>`` (``name`` without the prefix)."""
+        return dict(self.extras).get(name.upper(), default)
+
+    @property
+    def effective_jwt_keys_dir(self) -> Path:
+        """``jwt_keys_dir``, or ``keys`` inside ``data_dir`` when unset."""
+        return Path(self.jwt_keys_dir) if self.jwt_keys_dir else Path(self.data_dir) / "keys"
 
     @property
     def effective_database_url(self) -> str:
@@ -148,8 +305,10 @@ class Settings:
 
     def to_env(self) -> dict[str, str]:
         """The environment that reproduces these settings in a child process."""
-        out: dict[str, str] = {}
+        out: dict[str, str] = {PREFIX + key: value for key, value in self.extras}
         for f in fields(self):
+            if f.metadata.get("internal"):
+                continue
             value = getattr(self, f.name)
             if isinstance(value, bool):
                 text = "true" if value else "false"
@@ -165,11 +324,15 @@ def settings_table() -> str:
     """The Markdown table of every setting (the README embeds it; a test keeps them equal)."""
     rows = ["| variable | default | meaning |", "|---|---|---|"]
     for f in fields(Settings):
+        if f.metadata.get("internal"):
+            continue
         default = f.default
         if isinstance(default, bool):
             shown = "true" if default else "false"
         elif default in ("", ()):
             shown = "(empty)"
+        elif isinstance(default, tuple):
+            shown = ",".join(default)
         else:
             shown = str(default)
         rows.append(f"| `{PREFIX}{f.name.upper()}` | `{shown}` | {f.metadata.get('doc', '')} |")

@@ -22,6 +22,7 @@ from types import FrameType
 import click
 
 from mcp_registry.cli.registry.importing import print_report, run_import
+from mcp_registry.shared.auth.signing_keys import KeyDirectory
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.events.embedded import EmbeddedNats
 from mcp_registry.shared.storage.factory import open_store
@@ -69,6 +70,14 @@ def _stop(children: list[subprocess.Popen[bytes]]) -> None:
             child.wait()
 
 
+def _ensure_signing_key(settings: Settings) -> None:
+    """A local stack needs a key to sign tokens with; make one on first start."""
+    keys = KeyDirectory(settings.effective_jwt_keys_dir)
+    if not settings.jwt_private_key and not keys.entries():
+        entry = keys.generate()
+        click.echo(f"generated registry signing key {entry.kid} in {keys.path}")
+
+
 def run_dev(settings: Settings) -> int:
     """Run until a signal or a child's death; return the exit code."""
     stop = threading.Event()
@@ -81,6 +90,7 @@ def run_dev(settings: Settings) -> int:
 
     data_dir = Path(settings.data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
+    _ensure_signing_key(settings)
     nats: EmbeddedNats | None = None
     if not settings.nats_url:
         nats = EmbeddedNats(store_dir=data_dir / "nats")

@@ -14,12 +14,22 @@ from mcp_registry.services.publishing.importing import (
     import_entries,
     read_source,
 )
+from mcp_registry.services.publishing.ownership import OwnershipChecker
 from mcp_registry.shared.clock import utcnow
 from mcp_registry.shared.storage.port import ServerStore
 
 
-def run_import(source: str, store: ServerStore, *, show_progress: bool = True) -> ImportReport:
-    """Read ``source`` (file or URL), then store every entry; errors name the bad entries."""
+def run_import(
+    source: str,
+    store: ServerStore,
+    *,
+    show_progress: bool = True,
+    ownership: OwnershipChecker | None = None,
+) -> ImportReport:
+    """Read ``source`` (file or URL), then store every entry; errors name the bad entries.
+
+    ``ownership`` checks packages as a publish would (``ENABLE_REGISTRY_VALIDATION``).
+    """
     entries: list[ImportEntry] = []
     try:
         with click.progressbar(
@@ -39,7 +49,11 @@ def run_import(source: str, store: ServerStore, *, show_progress: bool = True) -
         file=None if show_progress else io.StringIO(),
     ) as bar:
         report = import_entries(
-            entries, store=store, clock=utcnow, progress=lambda _: bar.update(1)
+            entries,
+            store=store,
+            clock=utcnow,
+            progress=lambda _: bar.update(1),
+            ownership=ownership,
         )
     return report
 

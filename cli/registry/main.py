@@ -1,4 +1,5 @@
-"""``mcp-registry``: the operator's command line (serve, dev, worker, db, import, config).
+"""``mcp-registry``: the operator's command line (serve, dev, worker, db, import, config,
+plugins, keys).
 
 Commands import their machinery lazily so ``--help`` and ``config`` stay instant.
 """
@@ -42,7 +43,7 @@ def dev() -> None:
 
 
 @cli.command()
-@click.argument("service", type=click.Choice(["all", "discovery"]))
+@click.argument("service", type=click.Choice(["all", "discovery", "publishing", "identity"]))
 @click.option("--bind", default=None, help="host:port (default: MCP_REGISTRY_SERVER_ADDRESS)")
 def serve(service: str, bind: str | None) -> None:
     """Serve one SERVICE (or `all`, composed by the route table) under gunicorn."""
@@ -126,21 +127,106 @@ def db_init() -> None:
 def import_(source: str, quiet: bool) -> None:
     """Import server.json entries from SOURCE: a JSON array file or an official /v0/servers URL.
 
-    Entries are validated like a publish; existing (name, version) pairs are skipped.
+    Entries are validated like a publish (package ownership too, unless
+    MCP_REGISTRY_ENABLE_REGISTRY_VALIDATION=false); existing (name, version) pairs are skipped.
     """
     from mcp_registry.cli.registry.importing import print_report, run_import
+    from mcp_registry.services.publishing.wsgi import ownership_checker
     from mcp_registry.shared.storage.factory import open_store
 
     settings = settings_from_environment()
     store = open_store(settings.effective_database_url)
     try:
         store.init()
-        report = run_import(source, store, show_progress=not quiet)
+        report = run_import(
+            source, store, show_progress=not quiet, ownership=ownership_checker(settings)
+        )
     finally:
         store.close()
     print_report(report)
     if report.rejected and not (report.imported or report.existing):
         sys.exit(1)
+
+
+@cli.command()
+def plugins() -> None:
+    """List the `mcp_registry` plugins found, whether loaded, and their distributions.
+
+    Also lists the auth methods the loaded plugins enable under the current settings.
+    """
+    from mcp_registry.shared.plugins.host import PluginError, PluginHost
+
+    settings = settings_from_environment()
+    try:
+        host = PluginHost.load(settings)
+        providers = host.identity_providers(settings)
+    except PluginError as exc:
+        raise click.ClickException(str(exc)) from None
+    for info in host.plugins:
+        state = "loaded" if info.loaded else f"skipped ({info.reason})"
+        dist = f"{info.distribution} {info.version}".strip()
+        click.echo(f"{info.name:<16} {state:<8} {dist:<28} {info.target}")
+    click.echo(f"auth methods: {', '.join(providers) or '(none enabled)'}")
+
+
+@cli.group()
+def keys() -> None:
+    """Registry token signing keys in MCP_REGISTRY_JWT_KEYS_DIR (default: <data dir>/keys)."""
+
+
+@keys.command("generate")
+def keys_generate() -> None:
+    """Create the first signing key (refuses when the directory already holds keys)."""
+    from mcp_registry.shared.auth.signing_keys import KeyDirectory, SigningKeyError
+
+    directory = KeyDirectory(settings_from_environment().effective_jwt_keys_dir)
+    try:
+        entry = directory.generate()
+    except SigningKeyError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"generated key {entry.kid} in {directory.path}")
+
+
+@keys.command("rotate")
+def keys_rotate() -> None:
+    """Make a new key current; the previous one keeps verifying for JWT_KEY_RETENTION seconds.
+
+    Running services pick the new key up on their next token; keys rotated out longer ago
+    than the retention are deleted.
+    """
+    from datetime import timedelta
+
+    from mcp_registry.shared.auth.signing_keys import KeyDirectory, SigningKeyError
+
+    settings = settings_from_environment()
+    directory = KeyDirectory(settings.effective_jwt_keys_dir)
+    try:
+        entry = directory.rotate(timedelta(seconds=settings.jwt_key_retention))
+    except SigningKeyError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"key {entry.kid} is now current in {directory.path}")
+
+
+@keys.command("list")
+def keys_list() -> None:
+    """Show each key: id, created, rotated out, current or not."""
+    from mcp_registry.shared.auth.signing_keys import KeyDirectory, SigningKeyError
+    from mcp_registry.shared.clock import format_rfc3339
+
+    directory = KeyDirectory(settings_from_environment().effective_jwt_keys_dir)
+    try:
+        entries = directory.entries()
+    except SigningKeyError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not entries:
+        click.echo(f"no keys in {directory.path}")
+    for entry in entries:
+        retired = format_rfc3339(entry.retired_at) if entry.retired_at else "-"
+        mark = "current" if entry.current else "retired"
+        click.echo(
+            f"{entry.kid}  {mark:<8} created {format_rfc3339(entry.created_at)}  "
+            f"rotated out {retired}"
+        )
 
 
 @cli.command()
@@ -152,8 +238,15 @@ def config(markdown: bool) -> None:
         return
     settings = settings_from_environment()
     for f in fields(Settings):
+        if f.metadata.get("internal"):
+            continue
         value = getattr(settings, f.name)
-        shown = _redact(value) if f.name == "database_url" else value
+        if f.metadata.get("secret"):
+            shown = "***" if value else ""
+        elif f.name == "database_url":
+            shown = _redact(value)
+        else:
+            shown = value
         click.echo(f"{PREFIX}{f.name.upper()}={shown}")
 
 

@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mcp_registry.services.publishing.ownership import OwnershipChecker
+from mcp_registry.services.publishing.rules import Publisher
 from mcp_registry.shared.api_items import OFFICIAL_META_KEY
 from mcp_registry.shared.clock import Clock, parse_rfc3339
-from mcp_registry.shared.errors import Conflict, RegistryError
-from mcp_registry.shared.serverjson.validate import validate_server
+from mcp_registry.shared.errors import Conflict, InvalidInput, RegistryError
 from mcp_registry.shared.storage.port import ServerStore
-from mcp_registry.shared.storage.records import STATUSES, Actor, NewVersion, Status
+from mcp_registry.shared.storage.records import STATUSES, Actor, Status
 
 MAX_PAGE_BYTES = 32 * 1024 * 1024
 PAGE_LIMIT = 100
@@ -169,12 +170,18 @@ def import_entries(
     store: ServerStore,
     clock: Clock,
     progress: Callable[[ImportEntry], None] | None = None,
+    ownership: OwnershipChecker | None = None,
 ) -> ImportReport:
-    """Validate and store each entry with the publish rules; never stops at a bad entry."""
+    """Validate and store each entry with the publish rules; never stops at a bad entry.
+
+    Entries go through the same :class:`Publisher` as ``POST /publish``; ``ownership`` is the
+    package check (default none: ``ENABLE_REGISTRY_VALIDATION`` decides at the caller).
+    """
     report = ImportReport()
+    publisher = Publisher(store, ownership or OwnershipChecker.disabled(), clock)
     for entry in _publish_order(list(entries)):
         try:
-            _import_one(entry, store=store, clock=clock, report=report)
+            _import_one(entry, publisher=publisher, store=store, clock=clock, report=report)
         finally:
             if progress is not None:
                 progress(entry)
@@ -182,30 +189,32 @@ def import_entries(
 
 
 def _import_one(
-    entry: ImportEntry, *, store: ServerStore, clock: Clock, report: ImportReport
+    entry: ImportEntry,
+    *,
+    publisher: Publisher,
+    store: ServerStore,
+    clock: Clock,
+    report: ImportReport,
 ) -> None:
-    validation = validate_server(entry.server)
-    if not validation.valid:
-        first = next(i for i in validation.issues if i.severity == "error")
-        report.rejected.append((entry.label, f"{first.path}: {first.message}"))
-        return
     status = _STATUS_BY_NAME.get(entry.status)
     if status is None:
         report.rejected.append((entry.label, f"unknown status {entry.status!r}"))
         return
-    name, version = entry.server["name"], entry.server["version"]
     try:
-        store.publish(
-            NewVersion(name=name, version=version, server=entry.server),
-            actor=IMPORT_ACTOR,
-            now=clock(),
-        )
+        publisher.publish(entry.server, IMPORT_ACTOR)
+    except InvalidInput as exc:
+        first = exc.errors[0] if exc.errors else None
+        where = first.location.removeprefix("body.") if first and first.location else ""
+        reason = f"{where}: {first.message}" if first else exc.detail
+        report.rejected.append((entry.label, reason))
+        return
     except Conflict:
         report.existing += 1
         return
     except RegistryError as exc:
         report.rejected.append((entry.label, exc.detail))
         return
+    name, version = entry.server["name"], entry.server["version"]
     if status != "active":
         store.set_status(
             name, version, status, entry.status_message, actor=IMPORT_ACTOR, now=clock()

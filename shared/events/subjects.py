@@ -25,6 +25,10 @@ def request_subject(service: str, verb: str) -> str:
     return f"registry.{service}.{verb}"
 
 
+DOMAINS_GRANTS = "registry.domains.grants"
+"""Request/reply: which namespaces an identity verified (see ``shared.auth.domain_grants``)."""
+
+
 def new_event(subject: str, payload: dict[str, Any], *, now: datetime) -> OutboxEvent:
     """A fresh outbox event with a unique id (becomes ``Nats-Msg-Id``)."""
     return OutboxEvent(id=uuid.uuid4().hex, subject=subject, payload=payload, created_at=now)

@@ -50,6 +50,8 @@ client created by a parent process is never used by a forked child.
 
 from __future__ import annotations
 
+import json
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -114,6 +116,7 @@ from mcp_registry.shared.storage.records import (
     ServerRecord,
     Status,
 )
+from mcp_registry.shared.storage.remote_urls import declares_remote
 from mcp_registry.shared.storage.timestamps import from_micros, to_micros
 
 _REPAIR_BATCH = 100
@@ -669,6 +672,25 @@ class MongoServerStore:
     def count_versions(self, name: str) -> int:
         """See :meth:`ServerStore.count_versions`."""
         return self._conn.call(lambda: self._versions().count_documents({"name": name}))
+
+    def names_using_remote(self, url: str) -> list[str]:
+        """See :meth:`ServerStore.names_using_remote`.
+
+        ``serverJson`` is stored as text, so this pre-filters with an escaped regex (a scan)
+        and confirms on the parsed document.
+        """
+        needle = re.escape(json.dumps(url, ensure_ascii=False))
+
+        def read() -> list[str]:
+            docs = self._versions().find(
+                {"status": {"$ne": "deleted"}, "serverJson": {"$regex": needle}},
+                projection={"_id": 0, "name": 1, "serverJson": 1},
+            )
+            return sorted(
+                {d["name"] for d in docs if declares_remote(json.loads(d["serverJson"]), url)}
+            )
+
+        return self._conn.call(read)
 
     # -- outbox ---------------------------------------------------------------------------
 

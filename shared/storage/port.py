@@ -137,6 +137,11 @@ class ServerStore(Protocol):
         """How many versions ``name`` has, any status."""
         ...
 
+    def names_using_remote(self, url: str) -> list[str]:
+        """Distinct server names, sorted, with a non-deleted version whose ``remotes`` list
+        ``url`` exactly (a deleted version releases its URLs). May scan; publish-time only."""
+        ...
+
     # -- outbox -------------------------------------------------------------------------
 
     def pending_events(self, limit: int = 100) -> list[OutboxEvent]:

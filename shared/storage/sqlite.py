@@ -41,6 +41,7 @@ from mcp_registry.shared.storage.records import (
     ServerRecord,
     Status,
 )
+from mcp_registry.shared.storage.remote_urls import declares_remote
 from mcp_registry.shared.storage.search_text import search_text
 from mcp_registry.shared.storage.sqlite_connections import ConnectionPool
 from mcp_registry.shared.storage.sqlite_queries import (
@@ -406,6 +407,17 @@ class SqliteServerStore:
                 "SELECT count(*) FROM server_versions WHERE name = ?", (name,)
             ).fetchone()
         return int(row[0])
+
+    def names_using_remote(self, url: str) -> list[str]:
+        """See :meth:`ServerStore.names_using_remote` (substring pre-filter, then exact)."""
+        needle = json.dumps(url, ensure_ascii=False)
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT DISTINCT name, server FROM server_versions"
+                " WHERE status != 'deleted' AND instr(server, ?) > 0",
+                (needle,),
+            ).fetchall()
+        return sorted({name for name, server in rows if declares_remote(json.loads(server), url)})
 
     # -- outbox ---------------------------------------------------------------------------
 

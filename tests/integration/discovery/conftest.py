@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import falcon.testing
 import pytest
@@ -35,7 +36,7 @@ class Discovery:
     clock: Ticker
     app_clock: SettableClock
 
-    def publish(self, name: str, version: str, **fields: object) -> None:
+    def publish(self, name: str, version: str, **fields: Any) -> None:
         self.store.publish(new_version(name, version, **fields), actor=ACTOR, now=self.clock())
 
 

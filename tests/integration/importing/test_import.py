@@ -58,12 +58,16 @@ def source_registry(tmp_path: Path, catalog: list[dict[str, Any]]) -> Iterator[s
 
 
 def run_cli(*args: str, database: Path) -> Any:
-    env = {"MCP_REGISTRY_DATABASE_URL": f"sqlite:///{database}"}
+    # The catalog names real packages; ownership checks would reach the internet.
+    env = {
+        "MCP_REGISTRY_DATABASE_URL": f"sqlite:///{database}",
+        "MCP_REGISTRY_ENABLE_REGISTRY_VALIDATION": "false",
+    }
     return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
 
 
 def visible_pairs(store: SqliteServerStore) -> set[tuple[str, str, str, bool]]:
-    out = set()
+    out: set[tuple[str, str, str, bool]] = set()
     after = None
     while True:
         page = store.list_servers(ListQuery(limit=100, after=after, include_deleted=True))

@@ -1,0 +1,1 @@
+"""The identity service: token exchange (``/auth/*``), registry JWT signing, JWKS."""

@@ -1,0 +1,36 @@
+"""The identity service (``create_app`` is pure wiring)."""
+
+from __future__ import annotations
+
+import falcon
+
+from mcp_registry.services.identity.exchange import TokenExchange
+from mcp_registry.services.identity.resources import (
+    AuthExchangeResource,
+    JwksResource,
+    ProvidersResource,
+)
+from mcp_registry.shared.auth.jwks import jwks_document
+from mcp_registry.shared.auth.signing_keys import KeyRing
+from mcp_registry.shared.config import Settings
+from mcp_registry.shared.web.app_base import add_api_route, new_app
+
+
+def create_app(
+    settings: Settings, *, exchange: TokenExchange, keys: KeyRing
+) -> falcon.App[falcon.Request, falcon.Response]:
+    """The identity WSGI app: ``/auth/{method}``, ``/auth/providers``, ``/.well-known/jwks.json``.
+
+    ``exchange`` holds the enabled providers and the token issuer; ``keys`` feeds the JWKS.
+    """
+    app = new_app(settings)
+    add_api_route(app, "/auth/providers", ProvidersResource(exchange))
+    add_api_route(
+        app,
+        "/auth/{method}",
+        AuthExchangeResource(exchange, max_body_bytes=settings.max_body_bytes),
+    )
+    app.add_route(
+        "/.well-known/jwks.json", JwksResource(lambda: jwks_document(keys.verification_keys()))
+    )
+    return app

@@ -1,0 +1,108 @@
+"""The token exchange: provider proof → permissions → a signed registry token (no falcon)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from mcp_registry.services.identity.domain_grants import DomainGrantSource
+from mcp_registry.shared.auth.permissions import Permission, dedupe
+from mcp_registry.shared.auth.tokens import TokenIssuer
+from mcp_registry.shared.errors import NotFound, UpstreamUnavailable
+from mcp_registry.shared.plugins.identity import Identity, IdentityProvider
+
+log = logging.getLogger(__name__)
+
+INCLUDED = "included"
+UNAVAILABLE = "unavailable"
+NOT_APPLICABLE = "not_applicable"
+
+ExtraPermissions = Callable[[Identity], tuple[Permission, ...]]
+
+
+@dataclass(frozen=True)
+class ExchangeResult:
+    """A minted token and whether verified-domain grants made it in.
+
+    ``domain_grants`` is ``included``, ``unavailable`` (the domains service did not answer
+    in time; the login went ahead without them) or ``not_applicable``.
+    """
+
+    token: str
+    expires_at: int
+    domain_grants: str
+    permissions: tuple[Permission, ...]
+
+    def to_response(self) -> dict[str, Any]:
+        """The official ``{"registry_token", "expires_at"}``, plus a warning when degraded."""
+        body: dict[str, Any] = {"registry_token": self.token, "expires_at": self.expires_at}
+        if self.domain_grants == UNAVAILABLE:
+            body["domain_grants"] = UNAVAILABLE
+            body["warnings"] = [
+                "Namespaces of verified domains are not in this token: the domains service "
+                "did not answer in time. Log in again later to include them."
+            ]
+        return body
+
+
+class TokenExchange:
+    """Runs ``/auth/{method}`` exchanges over the enabled providers."""
+
+    def __init__(
+        self,
+        providers: Mapping[str, IdentityProvider],
+        issuer: TokenIssuer,
+        domain_grants: DomainGrantSource,
+        extra_permissions: ExtraPermissions = lambda identity: (),
+    ) -> None:
+        self._providers = dict(providers)
+        self._issuer = issuer
+        self._domain_grants = domain_grants
+        self._extra = extra_permissions
+
+    def methods(self) -> list[dict[str, str]]:
+        """``[{"method", "description"}]`` of every enabled provider, by method."""
+        return [
+            {"method": name, "description": provider.description}
+            for name, provider in sorted(self._providers.items())
+        ]
+
+    def exchange(self, method: str, body: Mapping[str, Any]) -> ExchangeResult:
+        """Prove the credential with ``method``'s provider and mint a token.
+
+        Raises ``NotFound`` for a method that is not enabled, and whatever the provider raises
+        (``InvalidInput``, ``Unauthorized``, ``UpstreamUnavailable``).
+        """
+        provider = self._providers.get(method)
+        if provider is None:
+            enabled = ", ".join(sorted(self._providers)) or "none"
+            raise NotFound(f"Auth method {method!r} is not enabled here (enabled: {enabled})")
+        identity = provider.exchange(body)
+        permissions = list(identity.permissions)
+        status = NOT_APPLICABLE
+        if identity.domain_grants:
+            try:
+                permissions += self._domain_grants.grants_for(
+                    identity.auth_method, identity.subject
+                )
+                status = INCLUDED
+            except UpstreamUnavailable as exc:
+                # Degrade, don't fail: the identity's own namespaces still work.
+                log.warning("login without verified-domain grants: %s", exc.detail)
+                status = UNAVAILABLE
+        permissions += self._extra(identity)
+        granted = dedupe(permissions)
+        minted = self._issuer.mint(
+            auth_method=identity.auth_method,
+            auth_method_sub=identity.subject,
+            permissions=granted,
+        )
+        log.info(
+            "minted a registry token: method=%s sub=%s jti=%s",
+            identity.auth_method,
+            identity.subject,
+            minted.claims.jti,
+        )
+        return ExchangeResult(minted.token, int(minted.expires_at.timestamp()), status, granted)

@@ -1,0 +1,59 @@
+"""Thin HTTP resources of the identity service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import falcon
+
+from mcp_registry.services.identity.exchange import TokenExchange
+from mcp_registry.shared.errors import ErrorDetail, InvalidInput
+from mcp_registry.shared.web.body import read_json_body
+from mcp_registry.shared.web.paths import path_param
+
+
+class AuthExchangeResource:
+    """``POST /v0/auth/{method}``: a provider credential in, ``{"registry_token", ...}`` out."""
+
+    def __init__(self, exchange: TokenExchange, *, max_body_bytes: int) -> None:
+        self._exchange = exchange
+        self._max = max_body_bytes
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response, method: str) -> None:
+        body = self._body(req)
+        result = self._exchange.exchange(path_param(method), body)
+        resp.media = result.to_response()
+        resp.cache_control = ["no-store"]
+
+    def _body(self, req: falcon.Request) -> dict[str, Any]:
+        # Some methods (``none``) take no body at all; an absent body is an empty object.
+        if not req.content_length:
+            return {}
+        body = read_json_body(req, max_bytes=self._max)
+        if not isinstance(body, dict):
+            raise InvalidInput("Request body must be a JSON object", [ErrorDetail("", "body")])
+        return body
+
+
+class ProvidersResource:
+    """``GET /v0/auth/providers``: the enabled auth methods."""
+
+    def __init__(self, exchange: TokenExchange) -> None:
+        self._exchange = exchange
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.media = {"providers": self._exchange.methods()}
+        resp.cache_control = ["no-store"]
+
+
+class JwksResource:
+    """``GET /.well-known/jwks.json``: the public keys that verify registry tokens."""
+
+    def __init__(self, document: Callable[[], dict[str, Any]]) -> None:
+        self._document = document
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.media = self._document()
+        # Short, so a rotation reaches remote verifiers well within a key's overlap.
+        resp.cache_control = ["public", "max-age=60"]

@@ -1,0 +1,40 @@
+"""Identity's process wiring: plugins, keys and the NATS bridge from the settings."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import falcon
+
+from mcp_registry.services.identity.app import create_app
+from mcp_registry.services.identity.domain_grants import (
+    DomainGrantSource,
+    NatsDomainGrants,
+    NoDomainGrants,
+)
+from mcp_registry.services.identity.exchange import TokenExchange
+from mcp_registry.shared.auth.configured import key_ring, token_issuer
+from mcp_registry.shared.plugins.host import PluginHost
+
+if TYPE_CHECKING:
+    from mcp_registry.services.wiring import ProcessDeps
+
+
+def build(deps: ProcessDeps) -> falcon.App[falcon.Request, falcon.Response]:
+    """The identity app of this worker over the installed, allowed plugins."""
+    settings = deps.settings
+    plugins = PluginHost.load(settings)
+    keys = key_ring(settings)
+    bridge = deps.bridge
+    grants: DomainGrantSource = (
+        NatsDomainGrants(bridge, timeout=settings.domain_grants_timeout)
+        if bridge is not None
+        else NoDomainGrants()
+    )
+    exchange = TokenExchange(
+        plugins.identity_providers(settings),
+        token_issuer(settings, keys),
+        grants,
+        plugins.extra_permissions,
+    )
+    return create_app(settings, exchange=exchange, keys=keys)

@@ -1,0 +1,52 @@
+"""The publishing service: publish, validate, admin edit, status (``create_app`` is wiring)."""
+
+from __future__ import annotations
+
+import falcon
+
+from mcp_registry.services.publishing.changes import Changes
+from mcp_registry.services.publishing.ownership import OwnershipChecker
+from mcp_registry.services.publishing.resources import (
+    Authenticated,
+    EditResource,
+    PublishResource,
+    ServerStatusResource,
+    ValidateResource,
+    VersionStatusResource,
+)
+from mcp_registry.services.publishing.rules import Publisher
+from mcp_registry.shared.auth.tokens import TokenVerifier
+from mcp_registry.shared.clock import Clock, utcnow
+from mcp_registry.shared.config import Settings
+from mcp_registry.shared.storage.port import ServerStore
+from mcp_registry.shared.web.app_base import add_api_route, new_app
+
+
+def create_app(
+    settings: Settings,
+    *,
+    store: ServerStore,
+    verifier: TokenVerifier,
+    ownership: OwnershipChecker | None = None,
+    clock: Clock = utcnow,
+) -> falcon.App[falcon.Request, falcon.Response]:
+    """The publishing WSGI app over ``store``; tokens checked by ``verifier``.
+
+    ``ownership`` defaults to no package checks (tests of other rules); the process wiring
+    passes the checker built from the plugins and ``ENABLE_REGISTRY_VALIDATION``.
+    """
+    publisher = Publisher(store, ownership or OwnershipChecker.disabled(), clock)
+    changes = Changes(store, publisher, clock)
+    auth = Authenticated(verifier)
+    limit = settings.max_body_bytes
+    app = new_app(settings)
+    add_api_route(app, "/publish", PublishResource(auth, publisher, limit))
+    add_api_route(app, "/validate", ValidateResource(limit))
+    add_api_route(app, "/servers/{name}/versions/{version}", EditResource(auth, changes, limit))
+    add_api_route(
+        app,
+        "/servers/{name}/versions/{version}/status",
+        VersionStatusResource(auth, changes, limit),
+    )
+    add_api_route(app, "/servers/{name}/status", ServerStatusResource(auth, changes, limit))
+    return app

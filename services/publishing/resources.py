@@ -1,0 +1,91 @@
+"""Thin Falcon resources of the write API: authenticate, parse, call the domain, answer."""
+
+from __future__ import annotations
+
+import falcon
+
+from mcp_registry.services.publishing.authorization import actor_of, require_publish
+from mcp_registry.services.publishing.changes import Changes, parse_status_change
+from mcp_registry.services.publishing.rules import Publisher
+from mcp_registry.shared.api_items import to_item
+from mcp_registry.shared.auth.tokens import RegistryClaims, TokenVerifier
+from mcp_registry.shared.serverjson.validate import validate_server
+from mcp_registry.shared.web.body import read_json_body
+from mcp_registry.shared.web.paths import path_param
+
+
+class Authenticated:
+    """Verifies the request's Bearer registry token (401 otherwise)."""
+
+    def __init__(self, verifier: TokenVerifier) -> None:
+        self._verifier = verifier
+
+    def claims(self, req: falcon.Request) -> RegistryClaims:
+        return self._verifier.verify_authorization(req.get_header("Authorization"))
+
+
+class PublishResource:
+    """``POST /publish``: a new version, answered with its item (200)."""
+
+    def __init__(self, auth: Authenticated, publisher: Publisher, max_body_bytes: int) -> None:
+        self._auth, self._publisher, self._max = auth, publisher, max_body_bytes
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        claims = self._auth.claims(req)
+        document = read_json_body(req, max_bytes=self._max)
+        name = document.get("name") if isinstance(document, dict) else None
+        if isinstance(name, str):
+            require_publish(claims, name)
+        record = self._publisher.publish(document, actor_of(claims))
+        resp.media = to_item(record)
+
+
+class ValidateResource:
+    """``POST /validate``: ``{"valid", "issues"}``, no authentication."""
+
+    def __init__(self, max_body_bytes: int) -> None:
+        self._max = max_body_bytes
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.media = validate_server(read_json_body(req, max_bytes=self._max)).to_dict()
+
+
+class EditResource:
+    """``PUT /servers/{name}/versions/{version}``: admin replacement of a server.json."""
+
+    def __init__(self, auth: Authenticated, changes: Changes, max_body_bytes: int) -> None:
+        self._auth, self._changes, self._max = auth, changes, max_body_bytes
+
+    def on_put(self, req: falcon.Request, resp: falcon.Response, name: str, version: str) -> None:
+        claims = self._auth.claims(req)
+        document = read_json_body(req, max_bytes=self._max)
+        record = self._changes.edit_version(claims, path_param(name), path_param(version), document)
+        resp.media = to_item(record)
+
+
+class VersionStatusResource:
+    """``PATCH /servers/{name}/versions/{version}/status``."""
+
+    def __init__(self, auth: Authenticated, changes: Changes, max_body_bytes: int) -> None:
+        self._auth, self._changes, self._max = auth, changes, max_body_bytes
+
+    def on_patch(self, req: falcon.Request, resp: falcon.Response, name: str, version: str) -> None:
+        claims = self._auth.claims(req)
+        change = parse_status_change(read_json_body(req, max_bytes=self._max))
+        record = self._changes.set_version_status(
+            claims, path_param(name), path_param(version), change
+        )
+        resp.media = to_item(record)
+
+
+class ServerStatusResource:
+    """``PATCH /servers/{name}/status``: every version at once."""
+
+    def __init__(self, auth: Authenticated, changes: Changes, max_body_bytes: int) -> None:
+        self._auth, self._changes, self._max = auth, changes, max_body_bytes
+
+    def on_patch(self, req: falcon.Request, resp: falcon.Response, name: str) -> None:
+        claims = self._auth.claims(req)
+        change = parse_status_change(read_json_body(req, max_bytes=self._max))
+        records = self._changes.set_server_status(claims, path_param(name), change)
+        resp.media = {"updatedCount": len(records), "servers": [to_item(r) for r in records]}

@@ -1,0 +1,1 @@
+"""Registry tokens: signing keys, minting, the one verification helper, permission matching."""

@@ -1,0 +1,55 @@
+"""The registry's public keys as a JWKS document (``/.well-known/jwks.json``), and back."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from mcp_registry.shared.auth.signing_keys import SigningKey, b64url, raw_public_bytes
+
+
+def jwks_document(keys: Iterable[SigningKey]) -> dict[str, Any]:
+    """``{"keys": [...]}`` with one OKP/Ed25519 JWK per key (public halves only)."""
+    return {
+        "keys": [
+            {
+                "kty": "OKP",
+                "crv": "Ed25519",
+                "x": b64url(raw_public_bytes(key.public_key)),
+                "kid": key.kid,
+                "alg": "EdDSA",
+                "use": "sig",
+            }
+            for key in keys
+        ]
+    }
+
+
+def public_keys_from_jwks(document: Mapping[str, Any]) -> dict[str, Ed25519PublicKey]:
+    """The Ed25519 keys of a JWKS document by ``kid``; other key types are skipped."""
+    out: dict[str, Ed25519PublicKey] = {}
+    for jwk in document.get("keys") or []:
+        if not isinstance(jwk, Mapping):
+            continue
+        if jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519":
+            continue
+        kid, x = jwk.get("kid"), jwk.get("x")
+        if not isinstance(kid, str) or not isinstance(x, str):
+            continue
+        raw = base64.urlsafe_b64decode(x + "=" * (-len(x) % 4))
+        if len(raw) == 32:
+            out[kid] = Ed25519PublicKey.from_public_bytes(raw)
+    return out
+
+
+class StaticKeys:
+    """A fixed set of public keys by ``kid`` (e.g. from a JWKS document); a ``PublicKeySource``."""
+
+    def __init__(self, keys: Mapping[str, Ed25519PublicKey]) -> None:
+        self._keys = dict(keys)
+
+    def public_key(self, kid: str) -> Ed25519PublicKey | None:
+        return self._keys.get(kid)

@@ -1,0 +1,60 @@
+"""The contract between the publishing service and package-ownership validator plugins.
+
+A validator proves that the package a server.json points at belongs to that server (DESIGN
+§9): npm ``mcpName``, ``mcp-name:`` in a PyPI README, an MCPB file whose SHA-256 matches.
+Validators talk to upstream registries only through the :class:`RegistryHttp` they are given,
+which refuses every origin the validator did not declare in ``origins`` (built from settings).
+
+A validator signals its verdict by raising:
+
+- :class:`PackageRejected` (400): the package does not exist or does not name the server;
+  the message tells the publisher what to fix;
+- :class:`~mcp_registry.shared.errors.UpstreamUnavailable` (503, retryable): the upstream
+  timed out, refused, rate-limited (429) or failed (5xx); never a silent pass.
+
+Returning normally means the package is owned by the server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol, runtime_checkable
+
+from mcp_registry.shared.errors import BadRequest
+
+
+class PackageRejected(BadRequest):
+    """The package does not prove it belongs to the server being published."""
+
+
+class RegistryFetch(Protocol):
+    """The HTTP access a validator gets (see :class:`package_http.RegistryHttp`)."""
+
+    def get(
+        self, url: str, *, accept: str = "application/json", max_bytes: int = 5 * 1024 * 1024
+    ) -> tuple[int, bytes]:
+        """GET ``url`` (redirects followed only within the allowed origins): status and body.
+
+        Raises ``UpstreamUnavailable`` for timeouts, connection failures, 429 and 5xx, and
+        :class:`PackageRejected` for a URL outside the allowed origins.
+        """
+        ...
+
+
+@runtime_checkable
+class PackageValidator(Protocol):
+    """Checks packages of one ``registryType``."""
+
+    @property
+    def registry_type(self) -> str:
+        """The ``registryType`` this validator owns (``npm``, ``pypi``, ``mcpb``, ...)."""
+        ...
+
+    @property
+    def origins(self) -> tuple[str, ...]:
+        """``scheme://host[:port]`` origins it may contact; every other request is refused."""
+        ...
+
+    def check(self, package: Mapping[str, Any], server_name: str, http: RegistryFetch) -> None:
+        """Return when ``package`` belongs to ``server_name``; raise otherwise (module doc)."""
+        ...

@@ -1,0 +1,144 @@
+"""Local protocol peers for identity tests, and the identity app wired against them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import falcon.testing
+import pytest
+
+from mcp_registry.services.identity.app import create_app
+from mcp_registry.services.identity.domain_grants import DomainGrantSource, FixedDomainGrants
+from mcp_registry.services.identity.exchange import TokenExchange
+from mcp_registry.shared.auth.configured import key_ring, token_issuer, token_verifier
+from mcp_registry.shared.auth.jwks import StaticKeys, public_keys_from_jwks
+from mcp_registry.shared.auth.tokens import RegistryClaims
+from mcp_registry.shared.config import Settings
+from mcp_registry.shared.plugins.host import PluginHost
+from tests.support.dns_server import LocalDns
+from tests.support.fake_github import FakeGitHub
+from tests.support.local_http import Answer, LocalServer, Seen
+from tests.support.oidc_issuer import OidcIssuer
+from tests.support.tls import TestCA
+
+JWT_SEED = "bb2c6b424005acd5df47a9e2c87f446def86dd740c888ea3efb825b23f7ef47c"
+DOMAIN = "example.com"
+
+
+@dataclass
+class WellKnown:
+    """What the domain's web server answers at ``/.well-known/mcp-registry-auth``."""
+
+    answer: Answer = field(default_factory=lambda: Answer(404, b"not found"))
+
+    def respond(self, seen: Seen) -> Answer:
+        if seen.path == "/.well-known/mcp-registry-auth":
+            return self.answer
+        return Answer(404, b"not found")
+
+
+@dataclass
+class Peers:
+    github: FakeGitHub
+    github_server: LocalServer
+    actions: OidcIssuer
+    google: OidcIssuer
+    gitlab: OidcIssuer
+    dns: LocalDns
+    web: WellKnown
+    web_server: LocalServer
+    ca: TestCA
+
+
+@pytest.fixture
+def peers(tmp_path: Path) -> Iterator[Peers]:
+    github = FakeGitHub()
+    actions, google, gitlab = OidcIssuer(), OidcIssuer(), OidcIssuer()
+    ca = TestCA(tmp_path)
+    web = WellKnown()
+    dns = LocalDns()
+    dns.a[DOMAIN] = ["127.0.0.1"]
+    with (
+        LocalServer(github.respond) as github_server,
+        actions.serve(),
+        google.serve(),
+        gitlab.serve(),
+        dns,
+        LocalServer(web.respond, tls=ca.server_context(DOMAIN)) as web_server,
+    ):
+        yield Peers(github, github_server, actions, google, gitlab, dns, web, web_server, ca)
+
+
+@pytest.fixture
+def settings(peers: Peers, tmp_path: Path) -> Settings:
+    """Every upstream pointed at a local peer; every method enabled."""
+    return Settings(
+        data_dir=str(tmp_path / "data"),
+        jwt_private_key=JWT_SEED,
+        enable_anonymous_auth=True,
+        github_api_url=peers.github_server.url,
+        github_oidc_issuer=peers.actions.url,
+        oidc_enabled=True,
+        oidc_issuer=peers.google.url,
+        oidc_client_id="registry-admin-client",
+        oidc_extra_claims='[{"hd": "modelcontextprotocol.io"}]',
+        oidc_publish_permissions=("*",),
+        oidc_edit_permissions=("*",),
+        dns_nameservers=(peers.dns.nameserver,),
+        http_auth_port=peers.web_server.port,
+        http_auth_ca_file=str(peers.ca.ca_file),
+        http_auth_allow_private_addresses=True,
+        extras=(("GITLAB_ISSUER", peers.gitlab.url),),
+    )
+
+
+@dataclass
+class IdentityClient:
+    """The identity app under test and a verifier like every other service uses."""
+
+    client: falcon.testing.TestClient
+    settings: Settings
+
+    def login(self, method: str, body: dict[str, Any] | None = None) -> falcon.testing.Result:
+        return self.client.simulate_post(f"/v0/auth/{method}", json=body)
+
+    def claims(self, result: falcon.testing.Result) -> RegistryClaims:
+        """Verify the returned token through the JWKS endpoint, as a remote service would."""
+        assert result.status_code == 200, result.text
+        jwks = self.client.simulate_get("/.well-known/jwks.json").json
+        keys = StaticKeys(public_keys_from_jwks(jwks))
+        return token_verifier(self.settings, keys).verify(result.json["registry_token"])
+
+
+MakeClient = Callable[..., IdentityClient]
+
+
+@pytest.fixture
+def make_client() -> MakeClient:
+    def make(settings: Settings, *, grants: DomainGrantSource | None = None) -> IdentityClient:
+        plugins = PluginHost.load(settings)
+        keys = key_ring(settings)
+        exchange = TokenExchange(
+            plugins.identity_providers(settings),
+            token_issuer(settings, keys),
+            grants if grants is not None else FixedDomainGrants({}),
+            plugins.extra_permissions,
+        )
+        app = create_app(settings, exchange=exchange, keys=keys)
+        return IdentityClient(falcon.testing.TestClient(app), settings)
+
+    return make
+
+
+@pytest.fixture
+def identity(settings: Settings, make_client: MakeClient) -> IdentityClient:
+    return make_client(settings)
+
+
+@pytest.fixture
+def settings_rotation(settings: Settings, make_client: MakeClient) -> IdentityClient:
+    """Like ``identity`` but refetching JWKS on every unknown kid."""
+    return make_client(settings.replace(jwks_refresh_interval=0.0))
