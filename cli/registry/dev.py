@@ -22,6 +22,7 @@ from types import FrameType
 import click
 
 from mcp_registry.cli.registry.importing import print_report, run_import
+from mcp_registry.services.publishing.wsgi import ownership_checker
 from mcp_registry.shared.auth.signing_keys import KeyDirectory
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.events.embedded import EmbeddedNats
@@ -104,7 +105,14 @@ def run_dev(settings: Settings) -> int:
             store.init()
             if settings.seed_from:
                 click.echo(f"seeding from {settings.seed_from}")
-                print_report(run_import(settings.seed_from, store, show_progress=False))
+                # The seed follows the same rules as `mcp-registry import`, ownership included.
+                report = run_import(
+                    settings.seed_from,
+                    store,
+                    show_progress=False,
+                    ownership=ownership_checker(settings),
+                )
+                print_report(report)
         finally:
             store.close()
 
