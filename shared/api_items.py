@@ -13,11 +13,21 @@ PUBLISHER_META_KEY = "io.modelcontextprotocol.registry/publisher-provided"
 
 def to_item(record: ServerRecord) -> dict[str, Any]:
     """``{"server": <server.json>, "_meta": {official: {status, ..., isLatest}}}``."""
+    # Most records were never changed after publishing: their three times are one value.
+    published = format_rfc3339(record.published_at)
+    updated = (
+        published if record.updated_at == record.published_at else format_rfc3339(record.updated_at)
+    )
+    changed = (
+        updated
+        if record.status_changed_at == record.updated_at
+        else format_rfc3339(record.status_changed_at)
+    )
     official: dict[str, Any] = {
         "status": record.status,
-        "statusChangedAt": format_rfc3339(record.status_changed_at),
-        "publishedAt": format_rfc3339(record.published_at),
-        "updatedAt": format_rfc3339(record.updated_at),
+        "statusChangedAt": changed,
+        "publishedAt": published,
+        "updatedAt": updated,
         "isLatest": record.is_latest,
     }
     if record.status_message:

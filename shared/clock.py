@@ -15,9 +15,13 @@ def utcnow() -> datetime:
 
 
 def format_rfc3339(moment: datetime) -> str:
-    """``2025-01-02T03:04:05.123456Z``: UTC, microseconds kept so ordering survives a round trip."""
-    moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """``2025-01-02T03:04:05.123456Z``: UTC, microseconds kept so ordering survives a round trip.
+
+    ``isoformat`` rather than ``strftime``: same text for every year from 1000 on, and several
+    times faster (a list page formats three timestamps per entry).
+    """
+    utc = moment.astimezone(UTC).replace(tzinfo=None)
+    return utc.isoformat(timespec="microseconds") + "Z"
 
 
 def parse_rfc3339(text: str) -> datetime:

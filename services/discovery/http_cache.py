@@ -115,11 +115,23 @@ def not_modified(
     return False
 
 
-class ResponseCache:
-    """A bounded LRU of rendered responses, valid only at the change sequence they saw."""
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+"""Body bytes one worker's response cache may hold. A list page of 100 entries is ~100 KB, so
+the entry count alone would let a full sync of a large catalog grow every worker by hundreds of
+megabytes; with this budget a worker's memory stops growing with the catalog."""
 
-    def __init__(self, max_entries: int) -> None:
+
+class ResponseCache:
+    """An LRU of rendered responses, valid only at the change sequence they saw.
+
+    Bounded twice: at most ``max_entries`` responses and at most ``max_bytes`` of bodies
+    (least recently used entries leave first; a body larger than the budget is not kept).
+    """
+
+    def __init__(self, max_entries: int, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self._max = max_entries
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._entries: OrderedDict[str, RenderedResponse] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
@@ -139,17 +151,29 @@ class ResponseCache:
                 return entry
         self.misses += 1
         rendered = produce()
+        if len(rendered.body) > self._max_bytes:
+            return rendered
         with self._lock:
+            previous = self._entries.pop(key, None)
+            if previous is not None:
+                self._bytes -= len(previous.body)
             self._entries[key] = rendered
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._max:
-                self._entries.popitem(last=False)
+            self._bytes += len(rendered.body)
+            while len(self._entries) > self._max or self._bytes > self._max_bytes:
+                _, evicted = self._entries.popitem(last=False)
+                self._bytes -= len(evicted.body)
         return rendered
+
+    @property
+    def size_bytes(self) -> int:
+        """Body bytes held now."""
+        return self._bytes
 
     def clear(self) -> None:
         """Drop every entry (on a change event)."""
         with self._lock:
             self._entries.clear()
+            self._bytes = 0
 
     def __len__(self) -> int:
         return len(self._entries)

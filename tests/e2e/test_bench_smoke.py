@@ -1,0 +1,60 @@
+"""``mcp-registry bench`` at N=200 with short measurements, so the benchmark cannot rot.
+
+Checks that the report has its keys with positive, finite values; no timing is asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REQUIRED = (
+    "cached_ratio",
+    "deep_page_ratio",
+    "search_p99_ms",
+    "publish_visible_p99_ms",
+    "rss_mb_per_worker",
+)
+
+
+@pytest.mark.e2e
+def test_bench_runs_and_reports_every_key(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mcp_registry.cli.registry.main",
+            "bench",
+            "--servers",
+            "200",
+            "--duration",
+            "1",
+            "--rss-versions",
+            "1200",
+            "--load-generator",
+            "python",
+            "--json",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=170,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr + completed.stdout
+    report = json.loads(out.read_text(encoding="utf-8"))
+    for key in (*REQUIRED, "cold_ratio", "search_p50_ms", "publish_per_second"):
+        value = report[key]
+        assert isinstance(value, int | float), key
+        assert math.isfinite(value), key
+        assert value > 0, key
+    assert report["load_generator"] == "python"
+    assert report["publish_path"] in ("http", "store")
+    assert report["servers"] == 200
+    assert "cached_ratio" in completed.stdout
