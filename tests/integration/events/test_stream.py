@@ -68,7 +68,8 @@ def test_duplicate_msg_id_is_stored_once(
 def test_publish_creates_a_missing_stream(
     nats_server: EmbeddedNats, make_bridge: BridgeFactory
 ) -> None:
-    bridge = make_bridge(nats_server.url)
+    # Creating the stream and publishing share one timeout; give a loaded machine room.
+    bridge = make_bridge(nats_server.url, request_timeout=5.0)
     assert bridge.wait_connected(5)
     bridge.publish_event(new_event(SERVER_PUBLISHED, {}, now=NOW))
     assert len(stream_messages(nats_server.url)) == 1
