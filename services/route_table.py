@@ -65,6 +65,10 @@ ROUTES: tuple[Route, ...] = (
     Route(("POST", "GET"), "/verify-domain", DOMAINS),
     Route(("POST",), "/verify-domain/check", DOMAINS),
     Route(("GET",), "/verify-domain/{domain}", DOMAINS),
+    Route(("GET",), "/admin/domains", DOMAINS),
+    Route(("GET",), "/admin/domains/{domain}", DOMAINS),
+    Route(("POST",), "/admin/domains/{domain}/revoke", DOMAINS),
+    Route(("POST",), "/admin/domains/{domain}/restore", DOMAINS),
     # every service answers these; the ingress sends them to discovery
     Route(READ, "/health", DISCOVERY),
     Route(READ, "/ping", DISCOVERY),

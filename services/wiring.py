@@ -10,11 +10,20 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+import falcon
+
 from mcp_registry.services.composition import RouteDispatcher, WSGIApp
-from mcp_registry.services.route_table import DISCOVERY, IDENTITY, PUBLISHING, SERVICES
+from mcp_registry.services.route_table import (
+    DISCOVERY,
+    DOMAINS,
+    IDENTITY,
+    PUBLISHING,
+    SERVICES,
+)
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.storage.factory import open_store
 from mcp_registry.shared.storage.port import ServerStore
+from mcp_registry.shared.web.health import ReadinessCheck, ReadinessResource
 
 if TYPE_CHECKING:
     from mcp_registry.shared.events.bridge import NatsBridge
@@ -80,10 +89,17 @@ def _build_identity(deps: ProcessDeps) -> WSGIApp:
     return build(deps)
 
 
+def _build_domains(deps: ProcessDeps) -> WSGIApp:
+    from mcp_registry.services.domains.wsgi import build
+
+    return build(deps)
+
+
 BUILDERS: dict[str, Callable[[ProcessDeps], WSGIApp]] = {
     DISCOVERY: _build_discovery,
     PUBLISHING: _build_publishing,
     IDENTITY: _build_identity,
+    DOMAINS: _build_domains,
 }
 """Services this build can run; the others answer 503 until they land."""
 
@@ -100,7 +116,33 @@ def build_service(name: str, deps: ProcessDeps) -> WSGIApp:
         raise ValueError(
             f"unknown service {name!r}; available: {', '.join(available_services())}"
         ) from None
-    return builder(deps)
+    app = builder(deps)
+    if isinstance(app, falcon.App):
+        app.add_route(READY_PATH, ReadinessResource(readiness_checks(deps)))
+    return app
+
+
+READY_PATH = "/ready"
+"""Readiness probe of every service process (not part of the public API)."""
+
+
+def readiness_checks(deps: ProcessDeps) -> dict[str, ReadinessCheck]:
+    """The store answers, and NATS is connected when one is configured."""
+
+    def database() -> object:
+        return deps.store.change_seq()
+
+    checks: dict[str, ReadinessCheck] = {"database": database}
+    if deps.settings.nats_url:
+
+        def nats() -> object:
+            bridge = deps.bridge
+            if bridge is None or not bridge.connected:
+                raise ConnectionError("not connected to NATS")
+            return None
+
+        checks["nats"] = nats
+    return checks
 
 
 def build_composed(deps: ProcessDeps, services: Iterable[str] | None = None) -> WSGIApp:

@@ -189,6 +189,33 @@ class Settings:
             "doc": "seconds a login waits for verified-domain grants from the domains service"
         },
     )
+    domain_challenge_ttl: int = field(
+        default=604_800,
+        metadata={"doc": "seconds a `verify-domain` challenge can be confirmed before it expires"},
+    )
+    domain_recheck_interval: float = field(
+        default=86_400.0,
+        metadata={"doc": "seconds between re-checks of a verified domain's TXT record"},
+    )
+    domain_recheck_retry_interval: float = field(
+        default=3_600.0,
+        metadata={"doc": "seconds between re-checks while a verified domain's record fails"},
+    )
+    domain_revoke_after_failures: int = field(
+        default=3,
+        metadata={"doc": "failed re-checks in a row before a verified domain can be revoked"},
+    )
+    domain_revoke_grace_period: float = field(
+        default=259_200.0,
+        metadata={
+            "doc": "seconds a verified domain keeps its grants while its re-checks fail "
+            "(revoked once both this and the failure count are reached)"
+        },
+    )
+    domain_worker_poll_interval: float = field(
+        default=60.0,
+        metadata={"doc": "seconds between the domains worker's looks for due re-checks"},
+    )
     package_validation_timeout: float = field(
         default=10.0,
         metadata={"doc": "seconds a package registry may take to answer an ownership check"},
@@ -278,6 +305,10 @@ class Settings:
                 f"{PREFIX}JWT_KEY_RETENTION: must be at least {PREFIX}TOKEN_LIFETIME "
                 "(tokens signed by a rotated-out key must keep verifying until they expire)"
             )
+        if self.domain_revoke_after_failures < 1:
+            raise ConfigError(f"{PREFIX}DOMAIN_REVOKE_AFTER_FAILURES: must be at least 1")
+        if min(self.domain_recheck_interval, self.domain_recheck_retry_interval) <= 0:
+            raise ConfigError(f"{PREFIX}DOMAIN_RECHECK_*INTERVAL: must be positive")
         if self.oidc_enabled and not (self.oidc_issuer and self.oidc_client_id):
             raise ConfigError(
                 f"{PREFIX}OIDC_ENABLED needs {PREFIX}OIDC_ISSUER and {PREFIX}OIDC_CLIENT_ID"

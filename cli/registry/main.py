@@ -43,7 +43,9 @@ def dev() -> None:
 
 
 @cli.command()
-@click.argument("service", type=click.Choice(["all", "discovery", "publishing", "identity"]))
+@click.argument(
+    "service", type=click.Choice(["all", "discovery", "publishing", "identity", "domains"])
+)
 @click.option("--bind", default=None, help="host:port (default: MCP_REGISTRY_SERVER_ADDRESS)")
 def serve(service: str, bind: str | None) -> None:
     """Serve one SERVICE (or `all`, composed by the route table) under gunicorn."""
@@ -100,6 +102,24 @@ def worker_relay() -> None:
         relay.run_forever(stop)
     finally:
         deps.close()
+
+
+@worker.command("domains")
+def worker_domains() -> None:
+    """Re-check verified domains on a schedule; revoke those failing past the grace period."""
+    from mcp_registry.services.domains.worker import run_worker
+    from mcp_registry.shared.storage.factory import open_store
+
+    settings = settings_from_environment()
+    _configure_logging(settings)
+    stop = threading.Event()
+    _stop_on_signals(stop)
+    store = open_store(settings.effective_database_url)
+    try:
+        store.init()
+        run_worker(settings, store, stop)
+    finally:
+        store.close()
 
 
 @cli.group()
@@ -347,6 +367,15 @@ def _stop_on_signals(stop: threading.Event) -> None:
 
     signal.signal(signal.SIGTERM, handler)
     signal.signal(signal.SIGINT, handler)
+
+
+def _add_routes() -> None:
+    from mcp_registry.cli.registry.routes import routes
+
+    cli.add_command(routes)
+
+
+_add_routes()
 
 
 if __name__ == "__main__":

@@ -50,8 +50,6 @@ client created by a parent process is never used by a forked child.
 
 from __future__ import annotations
 
-import json
-import re
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -79,6 +77,7 @@ from mcp_registry.shared.storage.mongo_documents import (
     audit_document,
     audit_log_document,
     audit_of,
+    derived_fields_of,
     dump_server,
     event_document,
     event_of,
@@ -86,7 +85,6 @@ from mcp_registry.shared.storage.mongo_documents import (
     new_version_document,
     outbox_document,
     record_of,
-    search_fields_of,
     state_of,
 )
 from mcp_registry.shared.storage.mongo_schema import (
@@ -116,7 +114,7 @@ from mcp_registry.shared.storage.records import (
     ServerRecord,
     Status,
 )
-from mcp_registry.shared.storage.remote_urls import declares_remote
+from mcp_registry.shared.storage.remote_urls import remote_urls
 from mcp_registry.shared.storage.timestamps import from_micros, to_micros
 
 _REPAIR_BATCH = 100
@@ -376,6 +374,12 @@ class MongoServerStore:
     ) -> ServerRecord:
         """See :meth:`ServerStore.publish` and the module docstring for atomicity."""
         check_identity(new.name, new.version, new.server)
+        # Without a cross-document lock this is a check before the write: two names racing
+        # for one remote URL could both pass it (documented on the port).
+        for url in sorted(remote_urls(new.server)):
+            owners = [owner for owner in self.names_using_remote(url) if owner != new.name]
+            if owners:
+                raise Conflict(f"remote URL {url} is already used by server {owners[0]}")
         stamp = to_micros(now)
         # Versions this publish changed, over all attempts: an attempt that lost a race may
         # already have changed some (standalone), and they must be flushed all the same.
@@ -563,7 +567,7 @@ class MongoServerStore:
                 seq = self._next_seq(session)
                 fields: Document = {
                     "serverJson": dump_server(server),
-                    **search_fields_of(server),
+                    **derived_fields_of(server),
                     "updatedAt": to_micros(now),
                     "seq": seq,
                 }
@@ -674,21 +678,14 @@ class MongoServerStore:
         return self._conn.call(lambda: self._versions().count_documents({"name": name}))
 
     def names_using_remote(self, url: str) -> list[str]:
-        """See :meth:`ServerStore.names_using_remote`.
-
-        ``serverJson`` is stored as text, so this pre-filters with an escaped regex (a scan)
-        and confirms on the parsed document.
-        """
-        needle = re.escape(json.dumps(url, ensure_ascii=False))
+        """See :meth:`ServerStore.names_using_remote`; served by the ``remoteUrls`` index."""
 
         def read() -> list[str]:
             docs = self._versions().find(
-                {"status": {"$ne": "deleted"}, "serverJson": {"$regex": needle}},
-                projection={"_id": 0, "name": 1, "serverJson": 1},
+                {"remoteUrls": url, "status": {"$ne": "deleted"}},
+                projection={"_id": 0, "name": 1},
             )
-            return sorted(
-                {d["name"] for d in docs if declares_remote(json.loads(d["serverJson"]), url)}
-            )
+            return sorted({d["name"] for d in docs})
 
         return self._conn.call(read)
 

@@ -19,6 +19,7 @@ from mcp_registry.shared.storage.records import (
     ServerRecord,
     Status,
 )
+from mcp_registry.shared.storage.remote_urls import remote_urls
 from mcp_registry.shared.storage.search_text import (
     MIN_INDEXED_QUERY,
     can_match,
@@ -64,9 +65,14 @@ def dump_server(server: dict[str, Any]) -> str:
     return json.dumps(server, ensure_ascii=False, separators=(",", ":"))
 
 
-def search_fields_of(server: dict[str, Any]) -> Document:
-    """The search fields of a version document for ``server``."""
-    return {"searchText": search_text(server), "searchTrigrams": trigrams(server)}
+def derived_fields_of(server: dict[str, Any]) -> Document:
+    """The fields a version document derives from ``server``: search text and trigrams, and
+    the remote URLs (indexed, so the one-name-per-remote rule is a lookup, not a scan)."""
+    return {
+        "searchText": search_text(server),
+        "searchTrigrams": trigrams(server),
+        "remoteUrls": sorted(remote_urls(server)),
+    }
 
 
 def new_version_document(
@@ -84,7 +90,7 @@ def new_version_document(
         "statusChangedAt": now_micros,
         "isLatest": is_latest,
         "seq": seq,
-        **search_fields_of(new.server),
+        **derived_fields_of(new.server),
     }
 
 

@@ -59,6 +59,7 @@ INDEXES: tuple[IndexSpec, ...] = (
     IndexSpec(VERSIONS, "updated_at", [("updatedAt", 1)]),
     IndexSpec(VERSIONS, "name_published", [("name", 1), ("publishedAt", 1), ("version", 1)]),
     IndexSpec(VERSIONS, SEARCH_INDEX, [("searchTrigrams", 1)]),
+    IndexSpec(VERSIONS, "remote_urls", [("remoteUrls", 1)]),
     IndexSpec(
         VERSIONS,
         "pending",

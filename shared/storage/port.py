@@ -60,9 +60,12 @@ class ServerStore(Protocol):
         ``isLatest``, ``previousLatest`` version or ``None``) and, when an older version
         lost ``is_latest``, bumps that record too. Appends an audit entry ``publish``.
 
-        Raises :class:`~mcp_registry.shared.errors.Conflict` when (name, version) exists and
-        :class:`~mcp_registry.shared.errors.BadRequest` when the name already has
-        ``max_versions`` versions. Safe under concurrent callers, including other processes.
+        Raises :class:`~mcp_registry.shared.errors.Conflict` when (name, version) exists or
+        when a remote URL of ``new.server`` belongs to another name (see
+        :meth:`names_using_remote`; atomic on SQLite, a check before the write on MongoDB
+        without transactions), and :class:`~mcp_registry.shared.errors.BadRequest` when the
+        name already has ``max_versions`` versions. Safe under concurrent callers, including
+        other processes.
         """
         ...
 

@@ -41,15 +41,16 @@ from mcp_registry.shared.storage.records import (
     ServerRecord,
     Status,
 )
-from mcp_registry.shared.storage.remote_urls import declares_remote
+from mcp_registry.shared.storage.remote_urls import remote_urls
 from mcp_registry.shared.storage.search_text import search_text
 from mcp_registry.shared.storage.sqlite_connections import ConnectionPool
 from mcp_registry.shared.storage.sqlite_queries import (
     LAST_UPDATED_SQL,
+    NAMES_USING_REMOTE_SQL,
     SELECT_RECORDS,
     list_servers_sql,
 )
-from mcp_registry.shared.storage.sqlite_schema import STATEMENTS
+from mcp_registry.shared.storage.sqlite_schema import BACKFILL_REMOTES, STATEMENTS
 from mcp_registry.shared.storage.timestamps import from_micros, to_micros
 
 _STATUS: dict[str, Status] = {s: s for s in STATUSES}
@@ -210,8 +211,11 @@ class SqliteServerStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             with self._write() as conn:
+                found = conn.execute("PRAGMA user_version").fetchone()[0]
                 for statement in STATEMENTS:
                     conn.execute(statement)
+                if 0 < found < 2:
+                    conn.execute(BACKFILL_REMOTES)
         except StorageError as exc:
             if "fts5" in exc.detail or "trigram" in exc.detail:
                 raise StorageError(
@@ -245,6 +249,15 @@ class SqliteServerStore:
                 raise BadRequest(
                     f"{new.name} already has {len(states)} versions (at most {max_versions})"
                 )
+            # Inside the write lock, so two names racing for one remote URL cannot both win.
+            for url in sorted(remote_urls(new.server)):
+                owners = [
+                    owner
+                    for (owner,) in conn.execute(NAMES_USING_REMOTE_SQL, (url,))
+                    if owner != new.name
+                ]
+                if owners:
+                    raise Conflict(f"remote URL {url} is already used by server {owners[0]}")
             plan = plan_publish(states, new, now=now)
             for change in plan.transitions:
                 self._apply(conn, new.name, change, now)
@@ -409,15 +422,10 @@ class SqliteServerStore:
         return int(row[0])
 
     def names_using_remote(self, url: str) -> list[str]:
-        """See :meth:`ServerStore.names_using_remote` (substring pre-filter, then exact)."""
-        needle = json.dumps(url, ensure_ascii=False)
+        """See :meth:`ServerStore.names_using_remote`; served by the ``remote_urls`` table."""
         with self._read() as conn:
-            rows = conn.execute(
-                "SELECT DISTINCT name, server FROM server_versions"
-                " WHERE status != 'deleted' AND instr(server, ?) > 0",
-                (needle,),
-            ).fetchall()
-        return sorted({name for name, server in rows if declares_remote(json.loads(server), url)})
+            rows = conn.execute(NAMES_USING_REMOTE_SQL, (url,)).fetchall()
+        return [name for (name,) in rows]
 
     # -- outbox ---------------------------------------------------------------------------
 

@@ -70,3 +70,11 @@ def list_servers_sql(query: ListQuery) -> tuple[str, SqlParams] | None:
     sql = f"SELECT {RECORD_COLUMNS} FROM {source}{clause} ORDER BY v.name, v.version LIMIT ?"  # noqa: S608
     params.append(query.limit + 1)
     return sql, params
+
+
+NAMES_USING_REMOTE_SQL = (
+    "SELECT DISTINCT v.name FROM remote_urls AS r"
+    " JOIN server_versions AS v ON v.id = r.version_id"
+    " WHERE r.url = ? AND v.status != 'deleted' ORDER BY v.name"
+)
+"""Names whose non-deleted versions list a remote URL (``?``), via the ``remote_urls`` key."""

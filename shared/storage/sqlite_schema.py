@@ -11,7 +11,15 @@ in Python, identically for SQLite and MongoDB.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+BACKFILL_REMOTES = """
+    INSERT OR IGNORE INTO remote_urls (url, version_id)
+        SELECT json_extract(remote.value, '$.url'), v.id
+        FROM server_versions AS v, json_each(v.server, '$.remotes') AS remote
+        WHERE remote.type = 'object' AND json_type(remote.value, '$.url') = 'text'
+"""
+"""Fills ``remote_urls`` for rows written before schema version 2 had it."""
 
 VERSIONS_TABLE = "server_versions"
 SEARCH_TABLE = "server_search"
@@ -81,6 +89,43 @@ STATEMENTS: tuple[str, ...] = (
         INSERT INTO server_search (server_search, rowid, search_text)
             VALUES ('delete', old.id, old.search_text);
         INSERT INTO server_search (rowid, search_text) VALUES (new.id, new.search_text);
+    END
+    """,
+    # Remote URLs per version, kept by triggers in the row's own transaction, so "a remote URL
+    # belongs to one name" is an index lookup instead of a scan of every server.json.
+    """
+    CREATE TABLE IF NOT EXISTS remote_urls (
+        url TEXT NOT NULL,
+        version_id INTEGER NOT NULL,
+        PRIMARY KEY (url, version_id)
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE INDEX IF NOT EXISTS remote_urls_version ON remote_urls (version_id)
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS server_versions_remotes_insert
+    AFTER INSERT ON server_versions BEGIN
+        INSERT OR IGNORE INTO remote_urls (url, version_id)
+            SELECT json_extract(remote.value, '$.url'), new.id
+            FROM json_each(new.server, '$.remotes') AS remote
+            WHERE remote.type = 'object' AND json_type(remote.value, '$.url') = 'text';
+    END
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS server_versions_remotes_update
+    AFTER UPDATE OF server ON server_versions BEGIN
+        DELETE FROM remote_urls WHERE version_id = old.id;
+        INSERT OR IGNORE INTO remote_urls (url, version_id)
+            SELECT json_extract(remote.value, '$.url'), new.id
+            FROM json_each(new.server, '$.remotes') AS remote
+            WHERE remote.type = 'object' AND json_type(remote.value, '$.url') = 'text';
+    END
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS server_versions_remotes_delete
+    AFTER DELETE ON server_versions BEGIN
+        DELETE FROM remote_urls WHERE version_id = old.id;
     END
     """,
     # Named counters; 'seq' is the global change sequence.

@@ -1,6 +1,12 @@
-"""``/health``, ``/ping`` and ``/version``: answered by every service (DESIGN §9)."""
+"""``/health``, ``/ping`` and ``/version``: answered by every service (DESIGN §9).
+
+``/ready`` is the deployment's readiness probe: it runs the process's dependency checks
+(MongoDB, NATS) and answers 503 while one fails. ``/health`` stays a liveness answer.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping
 
 import falcon
 
@@ -42,4 +48,29 @@ class VersionResource:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         resp.media = self._body
+        resp.cache_control = ["no-store"]
+
+
+ReadinessCheck = Callable[[], object]
+"""Returns when a dependency is usable; raises (any exception) when it is not."""
+
+
+class ReadinessResource:
+    """``{"status": "ready"|"unavailable", "checks": {name: "ok"|reason}}``; 503 on a failure."""
+
+    def __init__(self, checks: Mapping[str, ReadinessCheck]) -> None:
+        self._checks = dict(checks)
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        results: dict[str, str] = {}
+        for name, check in self._checks.items():
+            try:
+                check()
+            except Exception as exc:  # a probe reports every failure, whatever its type
+                results[name] = f"{type(exc).__name__}: {exc}"[:200]
+            else:
+                results[name] = "ok"
+        ready = all(result == "ok" for result in results.values())
+        resp.status = falcon.HTTP_200 if ready else falcon.HTTP_503
+        resp.media = {"status": "ready" if ready else "unavailable", "checks": results}
         resp.cache_control = ["no-store"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from dnslib import QTYPE, RR, TXT, A, DNSRecord
+from dnslib import QTYPE, RCODE, RR, TXT, A, DNSRecord
 from dnslib.server import BaseResolver, DNSLogger, DNSServer
 
 
@@ -17,6 +17,9 @@ class _Resolver(BaseResolver):  # type: ignore[misc]
         reply = request.reply()
         name = str(request.q.qname).rstrip(".").lower()
         qtype = QTYPE[request.q.qtype]
+        if name in self.zone.nxdomain:
+            reply.header.rcode = RCODE.NXDOMAIN
+            return reply
         if qtype == "TXT":
             for text in self.zone.txt.get(name, []):
                 # Long values are split into 255-byte strings, as real zones publish them.
@@ -29,10 +32,15 @@ class _Resolver(BaseResolver):  # type: ignore[misc]
 
 
 class LocalDns:
-    """Records by lower-case name; ``nameserver`` is ``127.0.0.1:<port>`` for the settings."""
+    """Records by lower-case name; ``nameserver`` is ``127.0.0.1:<port>`` for the settings.
+
+    Names in ``nxdomain`` answer NXDOMAIN; every other name exists (NOERROR), with or without
+    records.
+    """
 
     def __init__(self) -> None:
         self.txt: dict[str, list[str]] = {}
+        self.nxdomain: set[str] = set()
         self.a: dict[str, list[str]] = {}
         self._udp = DNSServer(
             _Resolver(self),

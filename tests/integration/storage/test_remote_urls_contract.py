@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from mcp_registry.shared.errors import Conflict
 from mcp_registry.shared.storage.records import NewVersion
 from tests.support.stores import ACTOR, MakeStore, at, server_json
 
@@ -43,3 +46,22 @@ def test_remote_urls_with_regex_characters_match_literally(make_store: MakeStore
     store.publish(_with_remotes("com.example/a", "1.0.0", odd), actor=ACTOR, now=at(1))
     assert store.names_using_remote(odd) == ["com.example/a"]
     assert store.names_using_remote("https://mcp.example.com/aab(c)?x=[1]") == []
+
+
+def test_an_admin_edit_moves_the_remote(make_store: MakeStore) -> None:
+    store = make_store()
+    store.publish(_with_remotes("com.example/a", "1.0.0", URL), actor=ACTOR, now=at(1))
+    edited = _with_remotes("com.example/a", "1.0.0", URL + "/v2").server
+    store.replace_server("com.example/a", "1.0.0", edited, actor=ACTOR, now=at(2))
+    assert store.names_using_remote(URL) == []
+    assert store.names_using_remote(URL + "/v2") == ["com.example/a"]
+
+
+def test_publish_refuses_a_remote_owned_by_another_name(make_store: MakeStore) -> None:
+    store = make_store()
+    store.publish(_with_remotes("com.example/a", "1.0.0", URL), actor=ACTOR, now=at(1))
+    with pytest.raises(Conflict, match=r"already used by server com\.example/a"):
+        store.publish(_with_remotes("com.example/b", "1.0.0", URL), actor=ACTOR, now=at(2))
+    assert store.get_version("com.example/b", "1.0.0") is None
+    # The owner itself may keep using it.
+    store.publish(_with_remotes("com.example/a", "1.1.0", URL), actor=ACTOR, now=at(3))

@@ -13,10 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from mcp_registry.shared.errors import StorageError
+from mcp_registry.shared.errors import Conflict, StorageError
 from mcp_registry.shared.storage.records import ListQuery
 from mcp_registry.shared.storage.sqlite import SqliteServerStore
-from mcp_registry.shared.storage.sqlite_queries import LAST_UPDATED_SQL, list_servers_sql
+from mcp_registry.shared.storage.sqlite_queries import (
+    LAST_UPDATED_SQL,
+    NAMES_USING_REMOTE_SQL,
+    list_servers_sql,
+)
 from tests.support.stores import ACTOR, T0, Ticker, new_version, publish_versions_in_process
 
 NAME = "io.github.octo/weather"
@@ -212,3 +216,56 @@ def test_store_built_before_fork_works_in_the_child(tmp_path: Path) -> None:
     assert latest is not None
     assert latest.version == "2.0.0"
     store.close()
+
+
+def test_remote_url_lookup_is_served_by_its_index(store: SqliteServerStore) -> None:
+    details = plan(store.path, NAMES_USING_REMOTE_SQL, ["https://mcp.example.com/sse"])
+    assert "SEARCH r USING PRIMARY KEY (url=?)" in details, details  # r = remote_urls
+    assert not scans_versions_table(details), details
+
+
+def test_opening_a_version_1_database_fills_the_remote_index(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    old = SqliteServerStore(str(path))
+    old.init()
+    remotes = [{"type": "sse", "url": "https://mcp.example.com/sse"}]
+    old.publish(new_version("com.example/a", "1.0.0", remotes=remotes), actor=ACTOR, now=T0)
+    old.close()
+    # What a database written before the remote index existed looks like.
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("DELETE FROM remote_urls")
+        conn.execute("PRAGMA user_version = 1")
+    reopened = SqliteServerStore(str(path))
+    try:
+        reopened.init()
+        assert reopened.names_using_remote("https://mcp.example.com/sse") == ["com.example/a"]
+    finally:
+        reopened.close()
+
+
+def test_names_racing_for_one_remote_url_leave_one_owner(tmp_path: Path) -> None:
+    path = str(tmp_path / "race.db")
+    SqliteServerStore(path).init()
+    remotes = [{"type": "sse", "url": "https://mcp.example.com/sse"}]
+    start = threading.Barrier(8)
+    outcomes: list[str] = []
+
+    def publish(i: int) -> None:
+        store = SqliteServerStore(path)
+        try:
+            start.wait()
+            store.publish(
+                new_version(f"com.example/n{i}", "1.0.0", remotes=remotes), actor=ACTOR, now=T0
+            )
+            outcomes.append("ok")
+        except Conflict:
+            outcomes.append("conflict")
+        finally:
+            store.close()
+
+    threads = [threading.Thread(target=publish, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(outcomes) == ["conflict"] * 7 + ["ok"]

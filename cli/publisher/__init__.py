@@ -1,0 +1,1 @@
+"""``mcp-publisher``: the server author's command line (init, login, publish, status, ...)."""

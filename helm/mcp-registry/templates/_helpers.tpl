@@ -1,0 +1,122 @@
+{{/* Names and labels. */}}
+{{- define "mcp-registry.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "mcp-registry.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 40 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 40 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 40 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "mcp-registry.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "mcp-registry.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "mcp-registry.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "mcp-registry.labels" -}}
+helm.sh/chart: {{ include "mcp-registry.chart" . }}
+{{ include "mcp-registry.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: mcp-registry
+{{- end }}
+
+{{- define "mcp-registry.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+
+{{- define "mcp-registry.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "mcp-registry.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "mcp-registry.secretName" -}}
+{{- default (printf "%s-secrets" (include "mcp-registry.fullname" .)) .Values.secrets.existingSecret }}
+{{- end }}
+
+{{/* MongoDB: the bundled replica set's members, or the external URL. */}}
+{{- define "mcp-registry.mongodbHosts" -}}
+{{- $fullname := include "mcp-registry.fullname" . }}
+{{- $hosts := list }}
+{{- range $i := until (int .Values.mongodb.replicas) }}
+{{- $hosts = append $hosts (printf "%s-mongodb-%d.%s-mongodb:27017" $fullname $i $fullname) }}
+{{- end }}
+{{- join "," $hosts }}
+{{- end }}
+
+{{- define "mcp-registry.mongodbUrl" -}}
+{{- printf "mongodb://%s/%s?replicaSet=%s" (include "mcp-registry.mongodbHosts" .) .Values.mongodb.database .Values.mongodb.replicaSetName }}
+{{- end }}
+
+{{- define "mcp-registry.natsUrl" -}}
+{{- if .Values.nats.enabled }}
+{{- printf "nats://%s-nats:4222" (include "mcp-registry.fullname" .) }}
+{{- else }}
+{{- required "externalNats.url is required when nats.enabled is false" .Values.externalNats.url }}
+{{- end }}
+{{- end }}
+
+{{/* The env of every registry container: settings, secrets, the database URL. */}}
+{{- define "mcp-registry.env" -}}
+{{- $root := .root -}}
+envFrom:
+  - configMapRef:
+      name: {{ include "mcp-registry.fullname" $root }}-config
+  - secretRef:
+      name: {{ include "mcp-registry.secretName" $root }}
+env:
+  - name: POD_NAME
+    valueFrom:
+      fieldRef:
+        fieldPath: metadata.name
+{{- if $root.Values.mongodb.enabled }}
+  - name: MCP_REGISTRY_DATABASE_URL
+    value: {{ include "mcp-registry.mongodbUrl" $root | quote }}
+{{- else if $root.Values.externalDatabase.existingSecret }}
+  - name: MCP_REGISTRY_DATABASE_URL
+    valueFrom:
+      secretKeyRef:
+        name: {{ $root.Values.externalDatabase.existingSecret }}
+        key: {{ $root.Values.externalDatabase.existingSecretKey }}
+{{- else }}
+  - name: MCP_REGISTRY_DATABASE_URL
+    value: {{ required "externalDatabase.url (or externalDatabase.existingSecret) is required when mongodb.enabled is false" $root.Values.externalDatabase.url | quote }}
+{{- end }}
+{{- range $key, $value := .env }}
+  - name: {{ $key }}
+    value: {{ $value | toString | quote }}
+{{- end }}
+{{- end }}
+
+{{/* Volumes every registry pod mounts: writable /tmp and data dir on a read-only root. */}}
+{{- define "mcp-registry.volumes" -}}
+- name: tmp
+  emptyDir:
+    medium: Memory
+    sizeLimit: 64Mi
+- name: data
+  emptyDir:
+    sizeLimit: 256Mi
+{{- end }}
+
+{{- define "mcp-registry.volumeMounts" -}}
+- name: tmp
+  mountPath: /tmp
+- name: data
+  mountPath: /var/lib/mcp-registry
+{{- end }}

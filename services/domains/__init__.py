@@ -1,0 +1,1 @@
+"""The domains service: domain verification and periodic re-verification (DESIGN §7)."""

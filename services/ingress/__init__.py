@@ -1,0 +1,1 @@
+"""Deployment routing generated from the route table: the nginx router and Gateway API rules."""

@@ -1,0 +1,157 @@
+"""The nginx router configuration, generated from the route table (DESIGN §3).
+
+nginx matches ``location`` blocks against the *decoded* URI, which would split a server name
+sent as ``io.github.a%2Fb`` into two segments. The router therefore picks the upstream with a
+``map`` over ``"$request_method <raw path>"`` (the raw path is ``$request_uri`` without its
+query) and proxies with ``proxy_pass http://$upstream`` without a URI part, which forwards the
+request URI exactly as the client sent it.
+
+Map entries follow :func:`~mcp_registry.services.route_table.service_for`: first a
+method-aware entry per route (OPTIONS goes with any route's path), then a path-only entry per
+route so a path served with other methods reaches its owner, which answers 405. Anything else
+goes to the fallback service (its 404 is the registry's 404). A trailing slash routes like the
+canonical path, whose owner answers the 308.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from mcp_registry.services.route_table import DISCOVERY, ROUTES, SERVICES, Route
+from mcp_registry.shared.web.app_base import API_PREFIXES
+
+UPSTREAM_PREFIX = "registry_"
+"""Upstream group names are ``registry_<service>``; the deployment defines the groups."""
+
+LISTEN_PORT = 8080
+"""The router listens here (unprivileged, like every registry container)."""
+
+PATH_VARIABLE = "$registry_path"
+UPSTREAM_VARIABLE = "$registry_upstream"
+
+HEADER = """\
+# GENERATED from services/route_table.py by `mcp-registry routes nginx`: do not edit.
+# The unified API on one port: requests go to a service by method AND path (DESIGN §3).
+# Upstream groups registry_<service> are defined next to this file (compose) or by the chart.
+"""
+
+
+def upstream_name(service: str) -> str:
+    """The nginx upstream group of ``service``."""
+    return UPSTREAM_PREFIX + service
+
+
+def path_regex(route: Route) -> str:
+    """A PCRE (and Python ``re``) pattern of the raw paths ``route`` covers.
+
+    Parameters match one segment (``[^/]+``); trailing slashes are tolerated so the owner
+    answers the redirect.
+    """
+    body = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(route.path))
+    if route.prefixed:
+        prefixes = "|".join(re.escape(p) for p in API_PREFIXES)
+        return f"(?:{prefixes}){body}/*"
+    return f"{body}/*"
+
+
+def map_entries(routes: Iterable[Route] = ROUTES) -> list[tuple[str, str]]:
+    """``(regex, service)`` pairs in match order over ``"METHOD raw-path"``."""
+    table = tuple(routes)
+    entries: list[tuple[str, str]] = []
+    for route in table:
+        methods = "|".join((*route.methods, "OPTIONS"))
+        entries.append((f"^(?:{methods}) {path_regex(route)}$", route.service))
+    for route in table:
+        entries.append((f"^[A-Z]+ {path_regex(route)}$", route.service))
+    return _dedupe(entries)
+
+
+def _dedupe(entries: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    seen: set[str] = set()
+    kept: list[tuple[str, str]] = []
+    for regex, service in entries:
+        if regex not in seen:
+            seen.add(regex)
+            kept.append((regex, service))
+    return kept
+
+
+def _quote(value: str) -> str:
+    if '"' in value or "\\\\" in value:
+        raise ValueError(f"cannot quote {value!r} for nginx")
+    return f'"{value}"'
+
+
+def render_routes(routes: Iterable[Route] = ROUTES, *, fallback: str = DISCOVERY) -> str:
+    """The router's ``http``-level configuration: the maps and the ``server`` block."""
+    lines = [HEADER]
+    lines.append("# The raw request path: $request_uri without its query string.")
+    lines.append(f"map $request_uri {PATH_VARIABLE} {{")
+    lines.append('    "~^(?P<registry_raw_path>[^?]*)" $registry_raw_path;')
+    lines.append("}")
+    lines.append("")
+    lines.append("# Which service answers: first matching entry wins.")
+    lines.append(f'map "$request_method {PATH_VARIABLE}" {UPSTREAM_VARIABLE} {{')
+    lines.append(f"    default {upstream_name(fallback)};")
+    for regex, service in map_entries(routes):
+        lines.append(f"    {_quote('~' + regex)} {upstream_name(service)};")
+    lines.append("}")
+    lines.append("")
+    lines.append(SERVER_BLOCK.strip("\n"))
+    return "\n".join(lines) + "\n"
+
+
+SERVER_BLOCK = f"""
+server {{
+    listen {LISTEN_PORT};
+    server_name _;
+    # Names travel URL-encoded (%2F); keep the request URI exactly as sent.
+    merge_slashes off;
+    # The services bound bodies themselves (MCP_REGISTRY_MAX_BODY_BYTES); this is a backstop.
+    client_max_body_size 2m;
+
+    # The router's own liveness, for probes and healthchecks.
+    location = /-/router-health {{
+        access_log off;
+        default_type text/plain;
+        return 200 "ok\\n";
+    }}
+
+    # Per-service metrics are scraped from the services directly, never through the ingress.
+    location = /metrics {{
+        return 404;
+    }}
+
+    location / {{
+        proxy_pass http://{UPSTREAM_VARIABLE};
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $host;
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_set_header X-Forwarded-Host $host;
+        proxy_connect_timeout 5s;
+        proxy_read_timeout 60s;
+        # Retries only reach another replica for idempotent methods (nginx default).
+        proxy_next_upstream error timeout;
+        proxy_next_upstream_tries 2;
+    }}
+}}
+"""
+
+
+def render_upstreams(server_format: str, services: Iterable[str] = SERVICES) -> str:
+    """``upstream`` groups for ``services``; ``server_format`` names the address, e.g.
+    ``"{service}:8080"``."""
+    lines = [
+        "# GENERATED by `mcp-registry routes nginx-upstreams`: do not edit.",
+        "# One upstream group per service; the router's routing map picks among them.",
+    ]
+    for service in services:
+        lines.append(f"upstream {upstream_name(service)} {{")
+        lines.append(f"    server {server_format.format(service=service)};")
+        lines.append("    keepalive 16;")
+        lines.append("}")
+    return "\n".join(lines) + "\n"

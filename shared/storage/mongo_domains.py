@@ -1,0 +1,302 @@
+""":class:`DomainStore` on the MongoDB database of a :class:`MongoServerStore`.
+
+It shares that store's client (created lazily per process) and write runner, and the
+``outbox`` and ``audit_log`` collections, so the existing relay delivers ``domain.*`` events.
+
+Atomicity follows ``mongo``'s scheme: a change embeds its outbox events and audit entry in
+the *same single-document write* (``pendingOutbox``/``pendingAudit``, stamped
+``pendingSince``), then copies them into their collections (idempotent upserts by id) and
+removes them from the document. With transactions (replica set) all of it is one
+transaction; standalone, a crash between the steps leaves the embedded entries, which
+:meth:`MongoDomainStore.repair` (run by ``init`` and by the re-verification worker) flushes.
+Domain events and audit entries take the server change sequence's *current* value as their
+``order`` (without bumping it: a verification changes nothing a reader of servers sees), so
+they sort after the server writes that preceded them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from pymongo.collection import Collection
+from pymongo.errors import DuplicateKeyError
+
+from mcp_registry.shared.clock import utcnow
+from mcp_registry.shared.storage.domain_errors import DomainTaken, StaleRecord
+from mcp_registry.shared.storage.domain_records import (
+    DOMAIN_STATES,
+    DomainRecord,
+    DomainState,
+    Owner,
+)
+from mcp_registry.shared.storage.mongo import MongoServerStore
+from mcp_registry.shared.storage.mongo_connection import Session
+from mcp_registry.shared.storage.mongo_documents import (
+    Document,
+    audit_document,
+    audit_log_document,
+    event_document,
+    outbox_document,
+)
+from mcp_registry.shared.storage.mongo_schema import AUDIT, COUNTERS, OUTBOX, SEQ_COUNTER
+from mcp_registry.shared.storage.records import AuditEntry, OutboxEvent
+from mcp_registry.shared.storage.timestamps import from_micros, to_micros
+
+DOMAINS = "domain_verifications"
+ONE_VERIFIED_INDEX = "one_verified_per_domain"
+_STATE: dict[str, DomainState] = {s: s for s in DOMAIN_STATES}
+_TIMES = (
+    "created_at",
+    "updated_at",
+    "token_expires_at",
+    "verified_at",
+    "last_checked_at",
+    "next_check_at",
+    "failing_since",
+    "revoked_at",
+)
+_PROJECTION = {"pendingOutbox": 0, "pendingAudit": 0, "pendingSince": 0}
+_REPAIR_AFTER_US = 60_000_000
+
+
+def _document(record: DomainRecord, revision: int) -> Document:
+    doc: Document = {
+        "domain": record.domain,
+        "owner": record.owner.key,
+        "authMethod": record.owner.auth_method,
+        "authMethodSub": record.owner.auth_method_sub,
+        "token": record.token,
+        "state": record.state,
+        "consecutiveFailures": record.consecutive_failures,
+        "lastFailure": record.last_failure,
+        "revokedBy": record.revoked_by,
+        "revision": revision,
+    }
+    for name in _TIMES:
+        value: datetime | None = getattr(record, name)
+        doc[_camel(name)] = to_micros(value) if value is not None else None
+    return doc
+
+
+def _record_of(doc: Mapping[str, Any]) -> DomainRecord:
+    times = {
+        name: from_micros(doc[_camel(name)]) if doc.get(_camel(name)) is not None else None
+        for name in _TIMES
+    }
+    return DomainRecord(
+        domain=doc["domain"],
+        owner=Owner(doc["authMethod"], doc["authMethodSub"]),
+        token=doc["token"],
+        state=_STATE[doc["state"]],
+        consecutive_failures=int(doc["consecutiveFailures"]),
+        last_failure=doc.get("lastFailure"),
+        revoked_by=doc.get("revokedBy"),
+        revision=int(doc["revision"]),
+        **times,  # type: ignore[arg-type]
+    )
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def _id(domain: str, owner: Owner) -> str:
+    # A space cannot occur in a domain name, so the id is unambiguous.
+    return f"{domain} {owner.key}"
+
+
+class MongoDomainStore:
+    """:class:`~mcp_registry.shared.storage.domain_port.DomainStore` beside ``servers``."""
+
+    def __init__(self, servers: MongoServerStore) -> None:
+        self._conn = servers._conn
+
+    def _domains(self) -> Collection[Document]:
+        return self._conn.db()[DOMAINS]
+
+    def init(self) -> None:
+        """Create the indexes (idempotent) and flush writes a crash left unfinished."""
+
+        def create() -> None:
+            domains = self._domains()
+            domains.create_index(
+                [("domain", 1)],
+                name=ONE_VERIFIED_INDEX,
+                unique=True,
+                partialFilterExpression={"state": "verified"},
+            )
+            domains.create_index([("owner", 1), ("domain", 1)], name="owner_domain")
+            domains.create_index(
+                [("nextCheckAt", 1)],
+                name="due",
+                partialFilterExpression={"state": "verified"},
+            )
+            domains.create_index(
+                [("pendingSince", 1)],
+                name="pending",
+                partialFilterExpression={"pendingSince": {"$exists": True}},
+            )
+
+        self._conn.call(create)
+        self.repair()
+
+    def _find(
+        self, spec: Document, *, sort: list[tuple[str, int]], limit: int = 0
+    ) -> list[DomainRecord]:
+        def read() -> list[DomainRecord]:
+            docs = self._domains().find(spec, projection=_PROJECTION, sort=sort, limit=limit)
+            return [_record_of(doc) for doc in docs]
+
+        return self._conn.call(read)
+
+    def get(self, domain: str, owner: Owner) -> DomainRecord | None:
+        """See :meth:`DomainStore.get`."""
+        found = self._find({"_id": _id(domain, owner)}, sort=[("_id", 1)])
+        return found[0] if found else None
+
+    def verified(self, domain: str) -> DomainRecord | None:
+        """See :meth:`DomainStore.verified`."""
+        found = self._find({"domain": domain, "state": "verified"}, sort=[("_id", 1)])
+        return found[0] if found else None
+
+    def for_owner(self, owner: Owner) -> list[DomainRecord]:
+        """See :meth:`DomainStore.for_owner`."""
+        return self._find({"owner": owner.key}, sort=[("domain", 1)])
+
+    def for_domain(self, domain: str) -> list[DomainRecord]:
+        """See :meth:`DomainStore.for_domain`."""
+        return self._find({"domain": domain}, sort=[("owner", 1)])
+
+    def list_all(self, *, state: DomainState | None = None, limit: int = 100) -> list[DomainRecord]:
+        """See :meth:`DomainStore.list_all`."""
+        spec: Document = {"state": state} if state is not None else {}
+        return self._find(spec, sort=[("domain", 1), ("owner", 1)], limit=limit)
+
+    def due(self, now: datetime, *, limit: int = 100) -> list[DomainRecord]:
+        """See :meth:`DomainStore.due` (the partial ``due`` index)."""
+        spec = {"state": "verified", "nextCheckAt": {"$lte": to_micros(now)}}
+        return self._find(spec, sort=[("nextCheckAt", 1)], limit=limit)
+
+    def save(
+        self,
+        record: DomainRecord,
+        *,
+        expected_revision: int | None,
+        events: Sequence[OutboxEvent] = (),
+        audit: AuditEntry | None = None,
+    ) -> DomainRecord:
+        """See :meth:`DomainStore.save` and the module doc for atomicity."""
+        revision = 1 if expected_revision is None else expected_revision + 1
+        doc_id = _id(record.domain, record.owner)
+        fields = _document(record, revision)
+
+        def attempt(session: Session) -> None:
+            order = self._current_seq(session)
+            pending: Document = {
+                "pendingOutbox": [{**event_document(e), "order": order} for e in events],
+                "pendingAudit": (
+                    [audit_document(audit, entry_id=uuid.uuid4().hex, order=order)]
+                    if audit is not None
+                    else []
+                ),
+                "pendingSince": to_micros(utcnow()),
+            }
+            domains = self._domains()
+            try:
+                if expected_revision is None:
+                    domains.insert_one({"_id": doc_id, **fields, **pending}, session=session)
+                else:
+                    result = domains.update_one(
+                        {"_id": doc_id, "revision": expected_revision},
+                        {
+                            "$set": {**fields, "pendingSince": pending["pendingSince"]},
+                            "$push": {
+                                "pendingOutbox": {"$each": pending["pendingOutbox"]},
+                                "pendingAudit": {"$each": pending["pendingAudit"]},
+                            },
+                        },
+                        session=session,
+                    )
+                    if result.matched_count != 1:
+                        raise StaleRecord(f"the verification of {record.domain} changed meanwhile")
+            except DuplicateKeyError:
+                # Not every server (nor mongomock) names the index in the error. An update
+                # cannot collide on _id, and an insert collides on it only when the document
+                # exists (read outside the possibly aborted transaction).
+                if expected_revision is None and domains.find_one({"_id": doc_id}) is not None:
+                    raise StaleRecord(
+                        f"the verification of {record.domain} exists already"
+                    ) from None
+                raise DomainTaken(f"{record.domain} is verified by another identity") from None
+            self._flush(doc_id, session)
+
+        self._conn.write(attempt)
+        return dataclasses.replace(record, revision=revision)
+
+    def _current_seq(self, session: Session) -> int:
+        doc = self._conn.db()[COUNTERS].find_one({"_id": SEQ_COUNTER}, session=session)
+        return int(doc["value"]) if doc is not None else 0
+
+    def repair(self) -> None:
+        """Flush embedded events and audit entries of writes interrupted over a minute ago."""
+        cutoff = to_micros(utcnow()) - _REPAIR_AFTER_US
+
+        def stuck() -> list[str]:
+            docs = self._domains().find({"pendingSince": {"$lt": cutoff}}, projection={"_id": 1})
+            return [str(doc["_id"]) for doc in docs]
+
+        for doc_id in self._conn.call(stuck):
+
+            def finish(session: Session, doc_id: str = doc_id) -> None:
+                self._flush(doc_id, session)
+
+            self._conn.write(finish)
+
+    def _flush(self, doc_id: str, session: Session) -> None:
+        """Move one document's embedded events and audit entries to their collections."""
+        doc = self._domains().find_one(
+            {"_id": doc_id, "pendingSince": {"$exists": True}},
+            projection={"pendingOutbox": 1, "pendingAudit": 1},
+            session=session,
+        )
+        if doc is None:
+            return
+        db = self._conn.db()
+        events: list[Document] = doc.get("pendingOutbox") or []
+        audits: list[Document] = doc.get("pendingAudit") or []
+        for event in events:
+            db[OUTBOX].update_one(
+                {"_id": event["id"]},
+                {"$setOnInsert": outbox_document(event)},
+                upsert=True,
+                session=session,
+            )
+        for entry in audits:
+            db[AUDIT].update_one(
+                {"_id": entry["id"]},
+                {"$setOnInsert": audit_log_document(entry)},
+                upsert=True,
+                session=session,
+            )
+        pull: Document = {}
+        if events:
+            pull["pendingOutbox"] = {"id": {"$in": [e["id"] for e in events]}}
+        if audits:
+            pull["pendingAudit"] = {"id": {"$in": [a["id"] for a in audits]}}
+        if pull:
+            self._domains().update_one({"_id": doc_id}, {"$pull": pull}, session=session)
+        # Clear the flag only if no other write embedded something meanwhile.
+        self._domains().update_one(
+            {
+                "_id": doc_id,
+                "pendingOutbox.0": {"$exists": False},
+                "pendingAudit.0": {"$exists": False},
+            },
+            {"$unset": {"pendingOutbox": "", "pendingAudit": "", "pendingSince": ""}},
+            session=session,
+        )

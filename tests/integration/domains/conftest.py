@@ -1,0 +1,185 @@
+"""The domains service against a local DNS server, over SQLite and MongoDB (mongomock here)."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import falcon.testing
+import pytest
+
+from mcp_registry.services.domains.admin import DomainAdmin
+from mcp_registry.services.domains.app import create_app
+from mcp_registry.services.domains.dns_probe import DnsProbe
+from mcp_registry.services.domains.policy import Policy
+from mcp_registry.services.domains.recheck import Rechecker
+from mcp_registry.services.domains.verification import DomainVerifier
+from mcp_registry.shared.auth.configured import key_ring, token_issuer, token_verifier
+from mcp_registry.shared.auth.permissions import Permission
+from mcp_registry.shared.config import Settings
+from mcp_registry.shared.storage.domain_factory import domain_store_for
+from mcp_registry.shared.storage.domain_port import DomainStore
+from mcp_registry.shared.storage.mongo import MongoServerStore
+from mcp_registry.shared.storage.port import ServerStore
+from mcp_registry.shared.storage.sqlite import SqliteServerStore
+from tests.support.dns_server import LocalDns
+from tests.support.stores import AtomicMongomockClient, as_mongo_client
+
+JWT_SEED = "bb2c6b424005acd5df47a9e2c87f446def86dd740c888ea3efb825b23f7ef47c"
+POLICY = Policy(
+    challenge_ttl=timedelta(hours=1),
+    recheck_interval=timedelta(hours=24),
+    retry_interval=timedelta(hours=1),
+    revoke_after_failures=3,
+    grace_period=timedelta(hours=72),
+)
+
+
+class FakeClock:
+    """A settable clock; starts at the time the server store's tests use."""
+
+    def __init__(self) -> None:
+        from tests.support.stores import T0
+
+        self.now = T0
+
+    def __call__(self) -> Any:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def dns() -> Iterator[LocalDns]:
+    with LocalDns() as server:
+        yield server
+
+
+@pytest.fixture
+def settings(dns: LocalDns, tmp_path: Path) -> Settings:
+    return Settings(
+        data_dir=str(tmp_path / "data"),
+        jwt_private_key=JWT_SEED,
+        dns_nameservers=(dns.nameserver,),
+        dns_timeout=1.0,
+    )
+
+
+@pytest.fixture(params=["sqlite", "mongodb"])
+def server_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ServerStore]:
+    """A fresh server store (the domain store lives beside it) on each backend."""
+    store: ServerStore
+    client: AtomicMongomockClient | None = None
+    if request.param == "sqlite":
+        store = SqliteServerStore(tmp_path / "registry.db")
+    else:
+        client = AtomicMongomockClient()
+        store = MongoServerStore(as_mongo_client(client), "mcp_registry_test")
+    store.init()
+    yield store
+    store.close()
+    if client is not None:
+        client.close()
+
+
+@pytest.fixture
+def domain_store(server_store: ServerStore) -> DomainStore:
+    store = domain_store_for(server_store)
+    store.init()
+    return store
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@dataclass
+class Domains:
+    """The service under test, its parts, and a way to act as someone."""
+
+    client: falcon.testing.TestClient
+    verifier: DomainVerifier
+    rechecker: Rechecker
+    store: DomainStore
+    server_store: ServerStore
+    dns: LocalDns
+    clock: FakeClock
+    settings: Settings
+
+    def token(self, method: str = "github-at", sub: str = "alice", *, admin: bool = False) -> str:
+        keys = key_ring(self.settings, clock=self.clock)
+        permissions = (Permission("edit", "*"),) if admin else ()
+        issuer = token_issuer(self.settings, keys, clock=self.clock)
+        return issuer.mint(auth_method=method, auth_method_sub=sub, permissions=permissions).token
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        *,
+        as_: str = "alice",
+        admin: bool = False,
+        prefix: str = "/v0",
+    ) -> falcon.testing.Result:
+        headers = {"Authorization": f"Bearer {self.token(sub=as_, admin=admin)}"}
+        return self.client.simulate_request(method, prefix + path, json=body, headers=headers)
+
+    def start(self, domain: str, *, as_: str = "alice") -> str:
+        """Start a challenge and return the TXT value to publish."""
+        result = self.call("POST", "/verify-domain", {"domain": domain}, as_=as_)
+        assert result.status_code == 200, result.text
+        value: str = result.json["record"]["value"]
+        return value
+
+    def verify(self, domain: str, *, as_: str = "alice") -> None:
+        """Start, publish the record at the apex, confirm."""
+        self.dns.txt[domain] = [self.start(domain, as_=as_)]
+        result = self.call("POST", "/verify-domain/check", {"domain": domain}, as_=as_)
+        assert result.status_code == 200, result.text
+
+
+MakeDomains = Callable[..., Domains]
+
+
+@pytest.fixture
+def domains(
+    settings: Settings,
+    domain_store: DomainStore,
+    server_store: ServerStore,
+    dns: LocalDns,
+    clock: FakeClock,
+) -> Domains:
+    probe = DnsProbe.from_settings(settings)
+    verifier = DomainVerifier(domain_store, probe, POLICY, clock=clock)
+    admin = DomainAdmin(domain_store, POLICY, clock=clock)
+    tokens = token_verifier(settings, key_ring(settings, clock=clock), clock=clock)
+    app = create_app(settings, verifier=verifier, admin=admin, tokens=tokens)
+    rechecker = Rechecker(domain_store, probe, POLICY, clock=clock)
+    return Domains(
+        falcon.testing.TestClient(app),
+        verifier,
+        rechecker,
+        domain_store,
+        server_store,
+        dns,
+        clock,
+        settings,
+    )
+
+
+@pytest.fixture
+def silent_nameserver() -> Iterator[str]:
+    """A UDP socket that never answers: lookups against it time out."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+    try:
+        yield f"127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        sock.close()
