@@ -83,10 +83,10 @@ from mcp_registry.shared.storage.mongo_documents import (
     event_of,
     list_filter,
     new_version_document,
-    outbox_document,
     record_of,
     state_of,
 )
+from mcp_registry.shared.storage.mongo_pending import PENDING_FIELDS, flush_pending
 from mcp_registry.shared.storage.mongo_schema import (
     AUDIT,
     COUNTERS,
@@ -278,44 +278,12 @@ class MongoServerStore:
         wanted = list(dict.fromkeys(versions))
         docs = self._versions().find(
             {"name": name, "version": {"$in": wanted}, "pendingSince": {"$exists": True}},
-            projection={"pendingOutbox": 1, "pendingAudit": 1},
+            projection=PENDING_FIELDS,
             session=session,
         )
         db = self._db()
         for doc in docs:
-            events: list[Document] = doc.get("pendingOutbox") or []
-            audits: list[Document] = doc.get("pendingAudit") or []
-            for event in events:
-                db[OUTBOX].update_one(
-                    {"_id": event["id"]},
-                    {"$setOnInsert": outbox_document(event)},
-                    upsert=True,
-                    session=session,
-                )
-            for entry in audits:
-                db[AUDIT].update_one(
-                    {"_id": entry["id"]},
-                    {"$setOnInsert": audit_log_document(entry)},
-                    upsert=True,
-                    session=session,
-                )
-            pull: Document = {}
-            if events:
-                pull["pendingOutbox"] = {"id": {"$in": [e["id"] for e in events]}}
-            if audits:
-                pull["pendingAudit"] = {"id": {"$in": [a["id"] for a in audits]}}
-            if pull:
-                self._versions().update_one({"_id": doc["_id"]}, {"$pull": pull}, session=session)
-            # Clear the flag only if no other write embedded something meanwhile.
-            self._versions().update_one(
-                {
-                    "_id": doc["_id"],
-                    "pendingOutbox.0": {"$exists": False},
-                    "pendingAudit.0": {"$exists": False},
-                },
-                {"$unset": {"pendingOutbox": "", "pendingAudit": "", "pendingSince": ""}},
-                session=session,
-            )
+            flush_pending(db, self._versions(), doc, session)
 
     def _repair(self) -> None:
         """Finish standalone writes interrupted for longer than ``repair_after``."""

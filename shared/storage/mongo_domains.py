@@ -38,11 +38,10 @@ from mcp_registry.shared.storage.mongo_connection import Session
 from mcp_registry.shared.storage.mongo_documents import (
     Document,
     audit_document,
-    audit_log_document,
     event_document,
-    outbox_document,
 )
-from mcp_registry.shared.storage.mongo_schema import AUDIT, COUNTERS, OUTBOX, SEQ_COUNTER
+from mcp_registry.shared.storage.mongo_pending import PENDING_FIELDS, flush_pending
+from mcp_registry.shared.storage.mongo_schema import COUNTERS, SEQ_COUNTER
 from mcp_registry.shared.storage.records import AuditEntry, OutboxEvent
 from mcp_registry.shared.storage.timestamps import from_micros, to_micros
 
@@ -261,42 +260,9 @@ class MongoDomainStore:
         """Move one document's embedded events and audit entries to their collections."""
         doc = self._domains().find_one(
             {"_id": doc_id, "pendingSince": {"$exists": True}},
-            projection={"pendingOutbox": 1, "pendingAudit": 1},
+            projection=PENDING_FIELDS,
             session=session,
         )
         if doc is None:
             return
-        db = self._conn.db()
-        events: list[Document] = doc.get("pendingOutbox") or []
-        audits: list[Document] = doc.get("pendingAudit") or []
-        for event in events:
-            db[OUTBOX].update_one(
-                {"_id": event["id"]},
-                {"$setOnInsert": outbox_document(event)},
-                upsert=True,
-                session=session,
-            )
-        for entry in audits:
-            db[AUDIT].update_one(
-                {"_id": entry["id"]},
-                {"$setOnInsert": audit_log_document(entry)},
-                upsert=True,
-                session=session,
-            )
-        pull: Document = {}
-        if events:
-            pull["pendingOutbox"] = {"id": {"$in": [e["id"] for e in events]}}
-        if audits:
-            pull["pendingAudit"] = {"id": {"$in": [a["id"] for a in audits]}}
-        if pull:
-            self._domains().update_one({"_id": doc_id}, {"$pull": pull}, session=session)
-        # Clear the flag only if no other write embedded something meanwhile.
-        self._domains().update_one(
-            {
-                "_id": doc_id,
-                "pendingOutbox.0": {"$exists": False},
-                "pendingAudit.0": {"$exists": False},
-            },
-            {"$unset": {"pendingOutbox": "", "pendingAudit": "", "pendingSince": ""}},
-            session=session,
-        )
+        flush_pending(self._conn.db(), self._domains(), doc, session)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from mcp_registry.cli.publisher.domain_keys import DomainKey
 from mcp_registry.shared.auth.jwks import StaticKeys, public_keys_from_jwks
 from mcp_registry.shared.auth.permissions import Permission
 from mcp_registry.shared.auth.tokens import RegistryClaims, TokenVerifier
@@ -15,7 +16,6 @@ from tests.e2e.conftest import RunningRegistry, start_registry, stop_registry
 from tests.support.dns_server import LocalDns
 from tests.support.fake_github import FakeGitHub, GitHubUser
 from tests.support.http import request
-from tests.support.key_proofs import DomainKey
 from tests.support.local_http import LocalServer
 
 pytestmark = pytest.mark.e2e
@@ -88,9 +88,9 @@ def test_github_login_against_the_fake(stack: RunningRegistry) -> None:
 
 
 def test_dns_login_against_the_local_resolver(stack: RunningRegistry, dns: LocalDns) -> None:
-    key = DomainKey.ed25519()
+    key = DomainKey.generate()
     dns.txt["example.org"] = [key.record]
-    claims = login(stack, "dns", key.body("example.org"))
+    claims = login(stack, "dns", key.login_body("example.org"))
     assert [p.resource for p in claims.permissions] == ["org.example/*", "org.example.*"]
 
 
