@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
 from click.testing import CliRunner
@@ -26,11 +25,7 @@ from mcp_registry.shared.config import Settings
 from mcp_registry.shared.storage.records import ListQuery
 from mcp_registry.shared.storage.sqlite import SqliteServerStore
 from tests.support.catalog import make_catalog
-
-
-class QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+from tests.support.wsgi_server import served
 
 
 @pytest.fixture
@@ -45,15 +40,10 @@ def source_registry(tmp_path: Path, catalog: list[dict[str, Any]]) -> Iterator[s
     store.init()
     import_entries([entry_from_item(i) for i in catalog], store=store, clock=utcnow)
     app = create_app(Settings(), store=store)
-    server: WSGIServer = make_server("127.0.0.1", 0, app, handler_class=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        with served(app) as url:
+            yield url
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
         store.close()
 
 

@@ -8,13 +8,10 @@ with ``HOME``/``XDG_CONFIG_HOME`` in a temporary folder, so the token file is th
 
 from __future__ import annotations
 
-import socketserver
-import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
 from click.testing import CliRunner, Result
@@ -27,6 +24,7 @@ from tests.support.fake_github import FakeGitHub, GitHubUser
 from tests.support.local_http import Answer, LocalServer, Seen
 from tests.support.oidc_issuer import OidcIssuer
 from tests.support.tls import TestCA
+from tests.support.wsgi_server import served
 
 JWT_SEED = "3b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29"
 SCHEMA = "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json"
@@ -60,22 +58,6 @@ class Stack:
     dns: LocalDns
     web: WellKnown
     home: Path
-
-
-class _ThreadingServer(socketserver.ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def get_environ(self) -> dict[str, Any]:
-        # wsgiref decodes PATH_INFO (%2F becomes /); like gunicorn, hand over the raw path
-        # so names such as io.github.alice%2Fweather route as one segment.
-        environ = dict(super().get_environ())
-        environ["REQUEST_URI"] = self.path
-        return environ
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # Keep test output clean.
 
 
 @pytest.fixture
@@ -117,27 +99,20 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
         )
         deps = ProcessDeps(settings)
         app = build_composed(deps)
-        server = make_server(
-            "127.0.0.1", 0, app, server_class=_ThreadingServer, handler_class=_QuietHandler
-        )
-        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-        thread.start()
         try:
-            yield Stack(
-                url=f"http://127.0.0.1:{server.server_port}",
-                github=github,
-                github_url=github_server.url,
-                actions=actions,
-                google=google,
-                gitlab=gitlab,
-                dns=dns,
-                web=web,
-                home=tmp_path / "home",
-            )
+            with served(app) as url:
+                yield Stack(
+                    url=url,
+                    github=github,
+                    github_url=github_server.url,
+                    actions=actions,
+                    google=google,
+                    gitlab=gitlab,
+                    dns=dns,
+                    web=web,
+                    home=tmp_path / "home",
+                )
         finally:
-            server.shutdown()
-            server.server_close()
-            thread.join(5)
             deps.close()
 
 

@@ -6,14 +6,10 @@ app verifies them with the shared verifier, as in production.
 
 from __future__ import annotations
 
-import socketserver
-import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import falcon
 import falcon.testing
@@ -117,29 +113,3 @@ def make_publishing(
     yield make
     for store in opened:
         store.close()
-
-
-class _ThreadingServer(socketserver.ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-    request_queue_size = 64
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # Keep test output clean.
-
-
-@contextmanager
-def served(app: Any) -> Iterator[str]:
-    """Serve ``app`` with a real threaded WSGI server on loopback; yields its base URL."""
-    server = make_server(
-        "127.0.0.1", 0, app, server_class=_ThreadingServer, handler_class=_QuietHandler
-    )
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.integration.publishing.conftest import MakePublishing, served, server_doc
+from tests.integration.publishing.conftest import MakePublishing, server_doc
 from tests.support.http import request
 from tests.support.stores import MakeStore
+from tests.support.wsgi_server import served
 
 NAME = "io.github.alice/parallel"
 

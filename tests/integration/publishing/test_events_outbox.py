@@ -12,10 +12,11 @@ from mcp_registry.shared.events.embedded import EmbeddedNats
 from mcp_registry.shared.events.relay import OutboxRelay
 from mcp_registry.shared.events.subjects import SERVER_PUBLISHED
 from tests.integration.events.conftest import make_bridge, nats_server
-from tests.integration.publishing.conftest import MakePublishing, served, server_doc
+from tests.integration.publishing.conftest import MakePublishing, server_doc
 from tests.support.http import request
 from tests.support.nats import BridgeFactory, stream_messages, wait_until
 from tests.support.stores import MakeStore
+from tests.support.wsgi_server import served
 
 __all__ = ["make_bridge", "nats_server"]
 
