@@ -21,6 +21,7 @@ from mcp_registry.services.route_table import (
     SERVICES,
 )
 from mcp_registry.shared.config import Settings
+from mcp_registry.shared.plugins.host import PluginHost
 from mcp_registry.shared.storage.factory import open_store
 from mcp_registry.shared.storage.port import ServerStore
 from mcp_registry.shared.web.health import ReadinessCheck, ReadinessResource
@@ -37,6 +38,7 @@ class ProcessDeps:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._store: ServerStore | None = None
+        self._plugins: PluginHost | None = None
         self._bridge: NatsBridge | None = None
 
     @property
@@ -46,6 +48,13 @@ class ProcessDeps:
             store.init()
             self._store = store
         return self._store
+
+    @property
+    def plugins(self) -> PluginHost:
+        """The plugins this process loaded (once, shared by every service it serves)."""
+        if self._plugins is None:
+            self._plugins = PluginHost.load(self.settings)
+        return self._plugins
 
     @property
     def bridge(self) -> NatsBridge | None:

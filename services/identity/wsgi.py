@@ -14,7 +14,6 @@ from mcp_registry.services.identity.domain_grants import (
 )
 from mcp_registry.services.identity.exchange import TokenExchange
 from mcp_registry.shared.auth.configured import key_ring, token_issuer
-from mcp_registry.shared.plugins.host import PluginHost
 
 if TYPE_CHECKING:
     from mcp_registry.services.wiring import ProcessDeps
@@ -23,7 +22,7 @@ if TYPE_CHECKING:
 def build(deps: ProcessDeps) -> falcon.App[falcon.Request, falcon.Response]:
     """The identity app of this worker over the installed, allowed plugins."""
     settings = deps.settings
-    plugins = PluginHost.load(settings)
+    plugins = deps.plugins
     keys = key_ring(settings)
     bridge = deps.bridge
     grants: DomainGrantSource = (

@@ -39,5 +39,5 @@ def build(deps: ProcessDeps) -> falcon.App[falcon.Request, falcon.Response]:
         settings,
         store=deps.store,
         verifier=token_verifier(settings, key_ring(settings)),
-        ownership=ownership_checker(settings),
+        ownership=ownership_checker(settings, deps.plugins),
     )

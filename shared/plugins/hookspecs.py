@@ -41,3 +41,18 @@ def mcp_registry_extra_permissions(identity: Identity) -> Sequence[Permission]:
     namespace to named GitHub logins. It cannot remove permissions.
     """
     raise NotImplementedError
+
+
+@hookspec
+def mcp_registry_cdn_purge(surrogate_keys: Sequence[str]) -> None:
+    """Purge what a CDN in front of the registry cached under any of ``surrogate_keys``.
+
+    Discovery tags every read with a ``Surrogate-Key`` header: ``servers`` on each list,
+    ``server:<name>`` for each server a response names. After each server event, one discovery
+    worker of the deployment (a NATS queue group shares the events) calls this with the keys
+    the change affects: ``servers`` and ``server:<name>``. It runs on a worker thread, never on
+    a request, one event at a time: bound network calls with timeouts. An exception is logged
+    and affects neither the other implementations nor later events. Freshness of the
+    registry's own responses never depends on this hook.
+    """
+    raise NotImplementedError

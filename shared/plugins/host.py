@@ -8,6 +8,7 @@ exactly those names and refuses to start when one of them is not installed.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
@@ -25,6 +26,8 @@ from mcp_registry.shared.plugins.identity import (
 )
 from mcp_registry.shared.plugins.markers import PROJECT
 from mcp_registry.shared.plugins.packages import PackageValidator
+
+log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = PROJECT
 
@@ -110,6 +113,19 @@ class PluginHost:
     def plugins(self) -> list[PluginInfo]:
         """Every plugin found, loaded or skipped, by name."""
         return sorted(self._infos, key=lambda i: i.name)
+
+    @property
+    def purges_cdn(self) -> bool:
+        """Whether any plugin implements ``mcp_registry_cdn_purge``."""
+        return bool(self._pm.hook.mcp_registry_cdn_purge.get_hookimpls())
+
+    def purge_cdn(self, surrogate_keys: Sequence[str]) -> None:
+        """Call every ``mcp_registry_cdn_purge``; one failing purger does not stop the others."""
+        for impl in self._pm.hook.mcp_registry_cdn_purge.get_hookimpls():
+            try:
+                impl.function(surrogate_keys=list(surrogate_keys))
+            except Exception:
+                log.exception("CDN purge by plugin %r failed", impl.plugin_name)
 
     def identity_providers(self, settings: Settings) -> dict[str, IdentityProvider]:
         """The providers every plugin contributes, by method (see ``mcp_registry_auth_methods``).
