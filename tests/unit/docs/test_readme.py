@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -35,3 +36,17 @@ def test_taskfile_has_dev_test_and_lint() -> None:
     taskfile = (ROOT / "Taskfile.yml").read_text(encoding="utf-8")
     for task in ("dev:", "test:", "lint:"):
         assert f"  {task}" in taskfile
+
+
+def test_the_example_catalog_validates_and_has_what_the_readme_queries() -> None:
+    from mcp_registry.services.publishing.importing import entry_from_item
+    from mcp_registry.shared.serverjson.validate import validate_server
+
+    items = json.loads((ROOT / "examples" / "servers.json").read_text(encoding="utf-8"))
+    entries = [entry_from_item(item) for item in items]
+    assert len({e.server["name"] for e in entries}) >= 200
+    assert all(validate_server(e.server).valid for e in entries)
+    kinds = {p["registryType"] for e in entries for p in e.server.get("packages", [])}
+    assert {"npm", "pypi", "nuget", "oci", "mcpb"} <= kinds
+    assert "io.github.nadia%2Fweather" in README
+    assert any(e.server["name"] == "io.github.nadia/weather" for e in entries)
