@@ -37,8 +37,11 @@ def handle_http_error(
 ) -> None:
     """Falcon's own errors (unknown route, wrong method, bad media) in the same shape."""
     status = ex.status_code
-    title = ex.title or falcon.code_to_http_status(status).split(" ", 1)[-1]
-    body: dict[str, Any] = {"title": title, "status": status, "detail": ex.description or title}
+    # Falcon titles carry the code ("404 Not Found"); problem titles are the phrase alone, as
+    # for the registry's own errors.
+    title = falcon.code_to_http_status(status).split(" ", 1)[-1]
+    detail = ex.description or (ex.title if ex.title and ex.title[:3] != str(status) else title)
+    body: dict[str, Any] = {"title": title, "status": status, "detail": detail}
     _write_problem(resp, status, body)
     if ex.headers:
         resp.set_headers(ex.headers)

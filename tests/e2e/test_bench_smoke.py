@@ -55,6 +55,7 @@ def test_bench_runs_and_reports_every_key(tmp_path: Path) -> None:
         assert math.isfinite(value), key
         assert value > 0, key
     assert report["load_generator"] == "python"
-    assert report["publish_path"] in ("http", "store")
+    # The publishing service is part of the stack: publishes must go through its HTTP API.
+    assert report["publish_path"] == "http"
     assert report["servers"] == 200
     assert "cached_ratio" in completed.stdout

@@ -55,9 +55,11 @@ def test_unknown_routes_and_methods_are_problem_json() -> None:
     assert missing.status_code == 404
     assert missing.headers["content-type"] == "application/problem+json"
     assert missing.json["status"] == 404
+    assert missing.json["title"] == "Not Found"
     wrong_method = client.simulate_delete("/v0/boom")
     assert wrong_method.status_code == 405
     assert wrong_method.json["status"] == 405
+    assert wrong_method.json["title"] == "Method Not Allowed"
 
 
 def test_health_ping_and_version_answer_everywhere() -> None:

@@ -1,0 +1,82 @@
+"""On a real MongoDB: search and remote-URL lookups are served by their indexes.
+
+mongomock has no query planner, so these run only against a real server
+(``MCP_REGISTRY_TEST_MONGODB_URL`` or a Docker engine for testcontainers).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from pymongo import MongoClient
+
+from mcp_registry.shared.storage.mongo import MongoServerStore
+from mcp_registry.shared.storage.mongo_documents import list_filter
+from mcp_registry.shared.storage.mongo_schema import SEARCH_INDEX, VERSIONS
+from mcp_registry.shared.storage.records import ListQuery
+from tests.support.stores import ACTOR, at, new_version
+
+
+@pytest.fixture
+def real_store(mongo_url: str | None) -> Iterator[MongoServerStore]:
+    if mongo_url is None:
+        pytest.skip("needs a real MongoDB: mongomock has no query planner to ask")
+    database = f"plans_{uuid.uuid4().hex[:12]}"
+    store = MongoServerStore(mongo_url, database)
+    store.init()
+    try:
+        for i in range(30):
+            remotes = [{"type": "sse", "url": f"https://mcp{i}.example.com/sse"}]
+            store.publish(
+                new_version(f"com.example/s{i}", "1.0.0", title=f"Weather {i}", remotes=remotes),
+                actor=ACTOR,
+                now=at(i),
+            )
+        yield store
+    finally:
+        store.close()
+        client: MongoClient[dict[str, Any]] = MongoClient(mongo_url)
+        client.drop_database(database)
+        client.close()
+
+
+def index_names(plan: Any) -> set[str]:
+    """Every index an explain plan's stages scan."""
+    found: set[str] = set()
+    if isinstance(plan, dict):
+        if plan.get("stage") == "IXSCAN":
+            found.add(str(plan.get("indexName")))
+        for value in plan.values():
+            found |= index_names(value)
+    elif isinstance(plan, list):
+        for value in plan:
+            found |= index_names(value)
+    return found
+
+
+def explain(store: MongoServerStore, url: str, spec: dict[str, Any], **options: Any) -> set[str]:
+    client: MongoClient[dict[str, Any]] = MongoClient(url)
+    try:
+        result = client[store.database_name].command(
+            "explain", {"find": VERSIONS, "filter": spec, **options}, verbosity="queryPlanner"
+        )
+    finally:
+        client.close()
+    return index_names(result["queryPlanner"]["winningPlan"])
+
+
+def test_search_uses_the_trigram_index(real_store: MongoServerStore, mongo_url: str) -> None:
+    built = list_filter(ListQuery(search="weather 1"))
+    assert built is not None
+    spec, hint = built
+    options = {"hint": hint} if hint is not None else {}
+    assert SEARCH_INDEX in explain(real_store, mongo_url, spec, **options)
+
+
+def test_remote_lookup_uses_its_index(real_store: MongoServerStore, mongo_url: str) -> None:
+    spec = {"remoteUrls": "https://mcp3.example.com/sse", "status": {"$ne": "deleted"}}
+    assert "remote_urls" in explain(real_store, mongo_url, spec)
+    assert real_store.names_using_remote("https://mcp3.example.com/sse") == ["com.example/s3"]
