@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from mcp_registry.plugins.package_base_url import checked_base_url
+from mcp_registry.plugins.readme_marker import declares_mcp_name
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.plugins.markers import hookimpl
 from mcp_registry.shared.plugins.package_http import origin_of
@@ -43,7 +44,7 @@ class PypiValidator:
             raise PackageRejected(
                 f"PyPI package '{identifier}': metadata has no info.description"
             ) from None
-        if f"mcp-name: {server_name}" not in str(description):
+        if not declares_mcp_name(str(description), server_name):
             raise PackageRejected(
                 f"PyPI package '{identifier}' ownership validation failed. The server name "
                 f"'{server_name}' must appear as 'mcp-name: {server_name}' in the package README"

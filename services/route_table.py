@@ -24,12 +24,18 @@ READ = ("GET", "HEAD")
 
 @dataclass(frozen=True)
 class Route:
-    """``methods`` on ``path`` go to ``service``; ``prefixed`` routes exist under every prefix."""
+    """``methods`` on ``path`` go to ``service``; ``prefixed`` routes exist under every prefix.
+
+    A route that is not ``public`` is answered by the services to whoever reaches them
+    directly (scrapers, probes) and by the dev composition, but the ingress generated from
+    this table refuses it, and the OpenAPI document leaves it out.
+    """
 
     methods: tuple[str, ...]
     path: str
     service: str
     prefixed: bool = True
+    public: bool = True
 
     @cached_property
     def patterns(self) -> tuple[re.Pattern[str], ...]:
@@ -50,7 +56,6 @@ ROUTES: tuple[Route, ...] = (
     Route(READ, "/servers", DISCOVERY),
     Route(READ, "/servers/{name}/versions", DISCOVERY),
     Route(READ, "/servers/{name}/versions/{version}", DISCOVERY),
-    Route(("GET",), "/changes", DISCOVERY),
     # publishing: authenticated writes
     Route(("PUT",), "/servers/{name}/versions/{version}", PUBLISHING),
     Route(("PATCH",), "/servers/{name}/versions/{version}/status", PUBLISHING),
@@ -76,7 +81,15 @@ ROUTES: tuple[Route, ...] = (
     Route(READ, "/health", DISCOVERY, prefixed=False),
     Route(READ, "/ping", DISCOVERY, prefixed=False),
     Route(READ, "/version", DISCOVERY, prefixed=False),
+    # the unified API described: OpenAPI document and a browsable page
+    Route(READ, "/openapi.yaml", DISCOVERY, prefixed=False),
+    Route(READ, "/docs", DISCOVERY, prefixed=False),
+    # every service answers; scraped from each service directly, never through the ingress
+    Route(READ, "/metrics", DISCOVERY, prefixed=False, public=False),
 )
+
+PUBLIC_ROUTES: tuple[Route, ...] = tuple(route for route in ROUTES if route.public)
+"""The routes the ingress forwards and the OpenAPI document describes."""
 
 
 def service_for(method: str, path: str, routes: tuple[Route, ...] = ROUTES) -> str | None:

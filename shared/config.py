@@ -181,12 +181,30 @@ class Settings:
     )
     jwks_refresh_interval: float = field(
         default=10.0,
-        metadata={"doc": "least seconds between refetches of an issuer's JWKS for unknown key ids"},
+        metadata={
+            "doc": "least seconds between refetches of a JWKS (an issuer's, or `JWKS_URL`) "
+            "for unknown key ids or after a failed fetch"
+        },
+    )
+    jwks_url: str = field(
+        default="",
+        metadata={
+            "doc": "identity's JWKS, e.g. `http://identity:8080/.well-known/jwks.json`: "
+            "publishing and domains verify tokens with its public keys and need no signing "
+            "key; empty = verify with the local key ring"
+        },
+    )
+    jwks_max_age: float = field(
+        default=300.0,
+        metadata={
+            "doc": "seconds keys fetched from `JWKS_URL` are used before a refetch "
+            "(a failed refetch keeps them)"
+        },
     )
     domain_grants_timeout: float = field(
         default=0.3,
         metadata={
-            "doc": "seconds a login waits for verified-domain grants from the domains service"
+            "doc": "seconds a login or publish waits for verified-domain grants (domains service)"
         },
     )
     domain_challenge_ttl: int = field(
@@ -242,6 +260,41 @@ class Settings:
     mcpb_max_bytes: int = field(
         default=100 * 1024 * 1024,
         metadata={"doc": "largest MCPB file downloaded to verify `fileSha256`, in bytes"},
+    )
+    nuget_registry_url: str = field(
+        default="https://api.nuget.org/v3/index.json",
+        metadata={"doc": "NuGet V3 service index for ownership checks (`mcp-name:` in the README)"},
+    )
+    cargo_registry_url: str = field(
+        default="https://crates.io",
+        metadata={"doc": "crates.io base URL for ownership checks (`mcp-name:` in the README)"},
+    )
+    cargo_readme_origins: tuple[str, ...] = field(
+        default=("https://static.crates.io",),
+        metadata={"doc": "origins crates.io may point rendered READMEs at, comma-separated"},
+    )
+    oci_registries: tuple[str, ...] = field(
+        default=(
+            "docker.io=https://registry-1.docker.io",
+            "index.docker.io=https://registry-1.docker.io",
+            "registry-1.docker.io=https://registry-1.docker.io",
+            "ghcr.io=https://ghcr.io",
+        ),
+        metadata={
+            "doc": "OCI registries images may come from, as `host=API base URL`, comma-separated "
+            "(an image without a host is on docker.io)"
+        },
+    )
+    oci_allowed_origins: tuple[str, ...] = field(
+        default=(
+            "https://auth.docker.io",
+            "https://production.cloudflare.docker.com",
+            "https://pkg-containers.githubusercontent.com",
+        ),
+        metadata={
+            "doc": "other origins OCI checks may contact: token endpoints (`realm`) and the "
+            "hosts blob downloads redirect to, comma-separated"
+        },
     )
     extras: tuple[tuple[str, str], ...] = field(
         default=(), metadata={"internal": True}, compare=True
@@ -309,6 +362,10 @@ class Settings:
             raise ConfigError(f"{PREFIX}DOMAIN_REVOKE_AFTER_FAILURES: must be at least 1")
         if min(self.domain_recheck_interval, self.domain_recheck_retry_interval) <= 0:
             raise ConfigError(f"{PREFIX}DOMAIN_RECHECK_*INTERVAL: must be positive")
+        if self.jwks_url and not self.jwks_url.startswith(("http://", "https://")):
+            raise ConfigError(f"{PREFIX}JWKS_URL: expected an http(s) URL, got {self.jwks_url!r}")
+        if self.jwks_max_age <= 0:
+            raise ConfigError(f"{PREFIX}JWKS_MAX_AGE: must be positive")
         if self.oidc_enabled and not (self.oidc_issuer and self.oidc_client_id):
             raise ConfigError(
                 f"{PREFIX}OIDC_ENABLED needs {PREFIX}OIDC_ISSUER and {PREFIX}OIDC_CLIENT_ID"

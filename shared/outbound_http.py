@@ -22,6 +22,10 @@ class FetchError(Exception):
     """The request could not be completed (connection, TLS, timeout, size); message says why."""
 
 
+class ResponseTooLarge(FetchError):
+    """The body is over ``max_bytes``: a property of the resource, not a passing failure."""
+
+
 @dataclass(frozen=True)
 class HttpReply:
     """Status, lower-cased headers and the (bounded) body of one response."""
@@ -99,10 +103,10 @@ def http_get(
         response = conn.getresponse()
         length = response.getheader("Content-Length")
         if length is not None and length.isdigit() and int(length) > max_bytes:
-            raise FetchError(f"the response is {length} bytes; the limit is {max_bytes}")
+            raise ResponseTooLarge(f"the response is {length} bytes; the limit is {max_bytes}")
         body = response.read(max_bytes + 1)
         if len(body) > max_bytes:
-            raise FetchError(f"the response exceeds {max_bytes} bytes")
+            raise ResponseTooLarge(f"the response exceeds {max_bytes} bytes")
         return HttpReply(response.status, {k.lower(): v for k, v in response.getheaders()}, body)
     except ssl.SSLError as exc:
         raise FetchError(f"TLS failed: {exc.reason or exc}") from None

@@ -7,6 +7,7 @@ when a committed copy drifts from the route table.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 import click
 
@@ -21,16 +22,26 @@ GENERATED_FILES: dict[str, str] = {
 COMPOSE_UPSTREAM = "{service}:8080"
 
 
-def generate(kind: str, *, server_format: str = COMPOSE_UPSTREAM) -> str:
-    """The text of one generated artefact: ``nginx``, ``nginx-upstreams`` or ``gateway``."""
-    if kind == "nginx":
-        from mcp_registry.services.ingress.nginx import render_routes
+def generate(
+    kind: str,
+    *,
+    server_format: str = COMPOSE_UPSTREAM,
+    listen: str | None = None,
+    addresses: Mapping[str, str] | None = None,
+) -> str:
+    """The text of one generated artefact: ``nginx``, ``nginx-upstreams`` or ``gateway``.
 
-        return render_routes()
+    ``listen`` (nginx) and ``addresses`` (nginx-upstreams, service → ``host:port``) override
+    the deployment defaults, e.g. for a router in front of services on loopback ports.
+    """
+    if kind == "nginx":
+        from mcp_registry.services.ingress.nginx import LISTEN_PORT, render_routes
+
+        return render_routes(listen=listen or str(LISTEN_PORT))
     if kind == "nginx-upstreams":
         from mcp_registry.services.ingress.nginx import render_upstreams
 
-        return render_upstreams(server_format)
+        return render_upstreams(server_format, addresses=addresses)
     if kind == "gateway":
         from mcp_registry.services.ingress.gateway import rules
 
@@ -45,18 +56,20 @@ def routes() -> None:
 
 @routes.command("table")
 def routes_table() -> None:
-    """Print the route table: methods, path, service."""
+    """Print the route table: methods, path, service (and ``not public`` where so)."""
     from mcp_registry.services.route_table import ROUTES
 
     for route in ROUTES:
         scope = "/v0*" if route.prefixed else ""
-        click.echo(f"{','.join(route.methods):<16} {scope + route.path:<48} {route.service}")
+        line = f"{','.join(route.methods):<16} {scope + route.path:<48} {route.service}"
+        click.echo(line if route.public else f"{line} (not public)")
 
 
 @routes.command("nginx")
-def routes_nginx() -> None:
+@click.option("--listen", default=None, help="the router's listen address (default: 8080)")
+def routes_nginx(listen: str | None) -> None:
     """The nginx router's maps and server block (upstreams come separately)."""
-    click.echo(generate("nginx"), nl=False)
+    click.echo(_generated("nginx", listen=listen), nl=False)
 
 
 @routes.command("nginx-upstreams")
@@ -67,9 +80,40 @@ def routes_nginx() -> None:
     show_default=True,
     help="address of each service; {service} is replaced by its name",
 )
-def routes_nginx_upstreams(server_format: str) -> None:
+@click.option(
+    "--address",
+    "addresses",
+    multiple=True,
+    metavar="SERVICE=HOST:PORT",
+    help="one service's own address instead of --server (repeatable)",
+)
+def routes_nginx_upstreams(server_format: str, addresses: tuple[str, ...]) -> None:
     """One nginx upstream group per service."""
-    click.echo(generate("nginx-upstreams", server_format=server_format), nl=False)
+    by_service: dict[str, str] = {}
+    for item in addresses:
+        service, sep, address = item.partition("=")
+        if not sep or not service or not address:
+            raise click.BadParameter(
+                f"expected SERVICE=HOST:PORT, got {item!r}", param_hint="--address"
+            )
+        by_service[service] = address
+    click.echo(
+        _generated("nginx-upstreams", server_format=server_format, addresses=by_service),
+        nl=False,
+    )
+
+
+def _generated(
+    kind: str,
+    *,
+    server_format: str = COMPOSE_UPSTREAM,
+    listen: str | None = None,
+    addresses: Mapping[str, str] | None = None,
+) -> str:
+    try:
+        return generate(kind, server_format=server_format, listen=listen, addresses=addresses)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 @routes.command("gateway")

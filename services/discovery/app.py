@@ -1,9 +1,11 @@
-"""The discovery service: the public read API (``create_app`` is pure wiring)."""
+"""The discovery service: the public read API and its description (``create_app`` is pure
+wiring)."""
 
 from __future__ import annotations
 
 import falcon
 
+from mcp_registry.services.discovery.api_docs import DOCS_PATH, DocsResource
 from mcp_registry.services.discovery.http_cache import ResponseCache, cache_control
 from mcp_registry.services.discovery.reads import Reads
 from mcp_registry.services.discovery.resources import (
@@ -12,10 +14,12 @@ from mcp_registry.services.discovery.resources import (
     VersionResource,
     VersionsResource,
 )
+from mcp_registry.services.route_table import DISCOVERY
 from mcp_registry.shared.clock import Clock, utcnow
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.storage.port import ServerStore
 from mcp_registry.shared.web.app_base import add_api_route, new_app
+from mcp_registry.shared.web.openapi import OPENAPI_PATH, OpenApiResource
 
 
 def create_app(
@@ -33,8 +37,11 @@ def create_app(
     cache = cache if cache is not None else ResponseCache(settings.response_cache_entries)
     reads = Reads(store)
     cached = CachedReads(store, cache, cache_control(settings), clock)
-    app = new_app(settings)
+    app = new_app(settings, service=DISCOVERY)
     add_api_route(app, "/servers", ServersResource(reads, cached))
     add_api_route(app, "/servers/{name}/versions", VersionsResource(reads, cached))
     add_api_route(app, "/servers/{name}/versions/{version}", VersionResource(reads, cached))
+    # The unified API described, outside the prefixes (DESIGN §3).
+    app.add_route(OPENAPI_PATH, OpenApiResource())
+    app.add_route(DOCS_PATH, DocsResource())
     return app

@@ -19,6 +19,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 
 from mcp_registry.services.discovery.reads import ReadResult
 from mcp_registry.shared.config import Settings
+from mcp_registry.shared.web.metrics import record_cache_lookup
 
 MAX_SURROGATE_HEADER = 8192
 """CDNs cap the Surrogate-Key header (Fastly: 16 KiB); stay well below."""
@@ -126,6 +127,7 @@ class ResponseCache:
 
     Bounded twice: at most ``max_entries`` responses and at most ``max_bytes`` of bodies
     (least recently used entries leave first; a body larger than the budget is not kept).
+    Lookups are counted in ``hits``/``misses`` and in the process's metrics.
     """
 
     def __init__(self, max_entries: int, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
@@ -148,8 +150,10 @@ class ResponseCache:
             if entry is not None and entry.seq == seq:
                 self._entries.move_to_end(key)
                 self.hits += 1
+                record_cache_lookup(hit=True)
                 return entry
         self.misses += 1
+        record_cache_lookup(hit=False)
         rendered = produce()
         if len(rendered.body) > self._max_bytes:
             return rendered

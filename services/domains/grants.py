@@ -1,6 +1,7 @@
 """The ``registry.domains.grants`` request/reply handler.
 
-The payload contract is ``mcp_registry.shared.auth.domain_grants`` (identity is the caller).
+The payload contract is ``mcp_registry.shared.auth.domain_grants``; identity (minting tokens)
+and publishing (re-checking a domain-only grant) are the callers.
 """
 
 from __future__ import annotations

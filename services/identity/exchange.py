@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mcp_registry.services.identity.domain_grants import DomainGrantSource
+from mcp_registry.shared.auth.domain_grant_sources import DomainGrantSource
 from mcp_registry.shared.auth.permissions import Permission, dedupe
 from mcp_registry.shared.auth.tokens import TokenIssuer
 from mcp_registry.shared.errors import NotFound, UpstreamUnavailable
@@ -80,11 +80,11 @@ class TokenExchange:
             enabled = ", ".join(sorted(self._providers)) or "none"
             raise NotFound(f"Auth method {method!r} is not enabled here (enabled: {enabled})")
         identity = provider.exchange(body)
-        permissions = list(identity.permissions)
+        from_domains: tuple[Permission, ...] = ()
         status = NOT_APPLICABLE
         if identity.domain_grants:
             try:
-                permissions += self._domain_grants.grants_for(
+                from_domains = self._domain_grants.grants_for(
                     identity.auth_method, identity.subject
                 )
                 status = INCLUDED
@@ -92,12 +92,17 @@ class TokenExchange:
                 # Degrade, don't fail: the identity's own namespaces still work.
                 log.warning("login without verified-domain grants: %s", exc.detail)
                 status = UNAVAILABLE
-        permissions += self._extra(identity)
-        granted = dedupe(permissions)
+        extra = self._extra(identity)
+        granted = dedupe((*identity.permissions, *from_domains, *extra))
+        # Marked so publishing re-checks them while the token lives (a domain can be revoked
+        # within that time); a permission the identity also holds otherwise needs no re-check.
+        held_otherwise = {*identity.permissions, *extra}
+        domain_only = tuple(p for p in dedupe(from_domains) if p not in held_otherwise)
         minted = self._issuer.mint(
             auth_method=identity.auth_method,
             auth_method_sub=identity.subject,
             permissions=granted,
+            domain_permissions=domain_only,
         )
         log.info(
             "minted a registry token: method=%s sub=%s jti=%s",

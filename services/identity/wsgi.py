@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 import falcon
 
 from mcp_registry.services.identity.app import create_app
-from mcp_registry.services.identity.domain_grants import (
+from mcp_registry.services.identity.exchange import TokenExchange
+from mcp_registry.shared.auth.configured import key_ring, token_issuer
+from mcp_registry.shared.auth.domain_grant_sources import (
     DomainGrantSource,
     NatsDomainGrants,
     NoDomainGrants,
 )
-from mcp_registry.services.identity.exchange import TokenExchange
-from mcp_registry.shared.auth.configured import key_ring, token_issuer
 
 if TYPE_CHECKING:
     from mcp_registry.services.wiring import ProcessDeps

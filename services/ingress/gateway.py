@@ -11,6 +11,9 @@ disambiguated by method. Prefix matches also survive a gateway that decodes ``%2
 Each path whose literal match belongs to one service also gets a method-less match for that
 service, so OPTIONS and unsupported methods reach the owner (which answers 405). Everything
 else falls through to the chart's final catch-all rule (the fallback service).
+
+Routes that are not public (per-service ``/metrics``) get a rule without ``backendRefs``: the
+gateway answers them itself (conformant implementations with 500) and never forwards them.
 """
 
 from __future__ import annotations
@@ -43,11 +46,14 @@ def _owners(routes: tuple[Route, ...]) -> dict[PathMatch, set[str]]:
 
 
 def rules(routes: Iterable[Route] = ROUTES, *, fallback: str = DISCOVERY) -> dict[str, Any]:
-    """``{"fallback": service, "rules": [{"service", "matches": [...]}]}``, one rule per service.
+    """``{"fallback", "rules": [{"service", "matches": [...]}], "refused": [...]}``.
 
-    Each match is ``{"path": {"type", "value"}, "method"?}`` in the Gateway API's shape.
+    One rule per service; each match is ``{"path": {"type", "value"}, "method"?}`` in the
+    Gateway API's shape. ``refused`` holds ``PathPrefix`` matches of the routes that are not
+    public: the chart gives them a rule without backends, so the gateway never forwards them.
     """
-    table = tuple(routes)
+    everything = tuple(routes)
+    table = tuple(route for route in everything if route.public)
     owners = _owners(table)
     by_service: dict[str, list[dict[str, Any]]] = {service: [] for service in SERVICES}
     seen: set[tuple[str, str, str]] = set()
@@ -76,5 +82,11 @@ def rules(routes: Iterable[Route] = ROUTES, *, fallback: str = DISCOVERY) -> dic
             {"service": service, "matches": matches}
             for service, matches in by_service.items()
             if matches
+        ],
+        "refused": [
+            {"path": {"type": "PathPrefix", "value": value}}
+            for route in everything
+            if not route.public
+            for _, value in path_matches(route)
         ],
     }

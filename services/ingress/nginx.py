@@ -16,7 +16,7 @@ canonical path, whose owner answers the 308.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from mcp_registry.services.route_table import DISCOVERY, ROUTES, SERVICES, Route
 from mcp_registry.shared.web.app_base import API_PREFIXES
@@ -57,7 +57,7 @@ def path_regex(route: Route) -> str:
 
 def map_entries(routes: Iterable[Route] = ROUTES) -> list[tuple[str, str]]:
     """``(regex, service)`` pairs in match order over ``"METHOD raw-path"``."""
-    table = tuple(routes)
+    table = tuple(route for route in routes if route.public)
     entries: list[tuple[str, str]] = []
     for route in table:
         methods = "|".join((*route.methods, "OPTIONS"))
@@ -77,14 +77,50 @@ def _dedupe(entries: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return kept
 
 
+REFUSED_BODY = (
+    '{"title":"Not Found","status":404,'
+    '"detail":"This path is not served through the public ingress"}'
+)
+
+
+def refused_locations(routes: Iterable[Route] = ROUTES) -> str:
+    """``location`` blocks answering 404 for the routes that are not public.
+
+    They match the decoded URI with any number of leading and trailing slashes (the services
+    route ``//metrics`` like ``/metrics``), before the catch-all proxying location.
+    """
+    blocks: list[str] = []
+    for route in routes:
+        if route.public:
+            continue
+        regex = "^/+" + path_regex(route).removeprefix("/") + "$"
+        blocks.append(
+            f"    location ~ {_quote(regex)} {{\n"
+            "        default_type application/problem+json;\n"
+            f"        return 404 '{REFUSED_BODY}';\n"
+            "    }"
+        )
+    return "\n\n".join(blocks)
+
+
 def _quote(value: str) -> str:
     if '"' in value or "\\\\" in value:
         raise ValueError(f"cannot quote {value!r} for nginx")
     return f'"{value}"'
 
 
-def render_routes(routes: Iterable[Route] = ROUTES, *, fallback: str = DISCOVERY) -> str:
-    """The router's ``http``-level configuration: the maps and the ``server`` block."""
+def render_routes(
+    routes: Iterable[Route] = ROUTES,
+    *,
+    fallback: str = DISCOVERY,
+    listen: str = str(LISTEN_PORT),
+) -> str:
+    """The router's ``http``-level configuration: the maps and the ``server`` block.
+
+    ``listen`` is the ``listen`` directive's address (``8080``, ``127.0.0.1:18080``); the
+    committed configuration keeps the default.
+    """
+    table = tuple(routes)
     lines = [HEADER]
     lines.append("# The raw request path: $request_uri without its query string.")
     lines.append(f"map $request_uri {PATH_VARIABLE} {{")
@@ -94,17 +130,32 @@ def render_routes(routes: Iterable[Route] = ROUTES, *, fallback: str = DISCOVERY
     lines.append("# Which service answers: first matching entry wins.")
     lines.append(f'map "$request_method {PATH_VARIABLE}" {UPSTREAM_VARIABLE} {{')
     lines.append(f"    default {upstream_name(fallback)};")
-    for regex, service in map_entries(routes):
+    for regex, service in map_entries(table):
         lines.append(f"    {_quote('~' + regex)} {upstream_name(service)};")
     lines.append("}")
     lines.append("")
-    lines.append(SERVER_BLOCK.strip("\n"))
+    server = SERVER_BLOCK.format(
+        listen=_address(listen),
+        upstream=UPSTREAM_VARIABLE,
+        refused=refused_locations(table),
+    )
+    lines.append(server.strip("\n"))
     return "\n".join(lines) + "\n"
 
 
-SERVER_BLOCK = f"""
+_ADDRESS = re.compile(r"^[A-Za-z0-9_./:\[\]\-]+$")
+
+
+def _address(value: str) -> str:
+    """``value`` when nginx takes it unquoted: ``host:port``, ``port`` or ``unix:/path``."""
+    if not _ADDRESS.match(value):
+        raise ValueError(f"not an address nginx can take: {value!r}")
+    return value
+
+
+SERVER_BLOCK = """
 server {{
-    listen {LISTEN_PORT};
+    listen {listen};
     server_name _;
     # Names travel URL-encoded (%2F); keep the request URI exactly as sent.
     merge_slashes off;
@@ -118,13 +169,12 @@ server {{
         return 200 "ok\\n";
     }}
 
-    # Per-service metrics are scraped from the services directly, never through the ingress.
-    location = /metrics {{
-        return 404;
-    }}
+    # Routes that are not public (per-service metrics): scraped from the services directly,
+    # never through the ingress.
+{refused}
 
     location / {{
-        proxy_pass http://{UPSTREAM_VARIABLE};
+        proxy_pass http://{upstream};
         proxy_http_version 1.1;
         proxy_set_header Connection "";
         proxy_set_header Host $host;
@@ -142,16 +192,27 @@ server {{
 """
 
 
-def render_upstreams(server_format: str, services: Iterable[str] = SERVICES) -> str:
+def render_upstreams(
+    server_format: str,
+    services: Iterable[str] = SERVICES,
+    *,
+    addresses: Mapping[str, str] | None = None,
+) -> str:
     """``upstream`` groups for ``services``; ``server_format`` names the address, e.g.
-    ``"{service}:8080"``."""
+    ``"{service}:8080"``, unless ``addresses`` maps the service to its own ``host:port``."""
+    names = tuple(services)
+    overrides = dict(addresses or {})
+    unknown = sorted(set(overrides) - set(names))
+    if unknown:
+        raise ValueError(f"addresses for unknown services: {', '.join(unknown)}")
     lines = [
         "# GENERATED by `mcp-registry routes nginx-upstreams`: do not edit.",
         "# One upstream group per service; the router's routing map picks among them.",
     ]
-    for service in services:
+    for service in names:
+        address = overrides.get(service) or server_format.format(service=service)
         lines.append(f"upstream {upstream_name(service)} {{")
-        lines.append(f"    server {server_format.format(service=service)};")
+        lines.append(f"    server {_address(address)};")
         lines.append("    keepalive 16;")
         lines.append("}")
     return "\n".join(lines) + "\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import falcon
 
 from mcp_registry.services.publishing.changes import Changes
+from mcp_registry.services.publishing.domain_check import DomainGrantCheck
 from mcp_registry.services.publishing.ownership import OwnershipChecker
 from mcp_registry.services.publishing.resources import (
     Authenticated,
@@ -15,6 +16,8 @@ from mcp_registry.services.publishing.resources import (
     VersionStatusResource,
 )
 from mcp_registry.services.publishing.rules import Publisher
+from mcp_registry.services.route_table import PUBLISHING
+from mcp_registry.shared.auth.domain_grant_sources import DomainGrantSource
 from mcp_registry.shared.auth.tokens import TokenVerifier
 from mcp_registry.shared.clock import Clock, utcnow
 from mcp_registry.shared.config import Settings
@@ -28,19 +31,23 @@ def create_app(
     store: ServerStore,
     verifier: TokenVerifier,
     ownership: OwnershipChecker | None = None,
+    domain_grants: DomainGrantSource | None = None,
     clock: Clock = utcnow,
 ) -> falcon.App[falcon.Request, falcon.Response]:
     """The publishing WSGI app over ``store``; tokens checked by ``verifier``.
 
     ``ownership`` defaults to no package checks (tests of other rules); the process wiring
     passes the checker built from the plugins and ``ENABLE_REGISTRY_VALIDATION``.
+    ``domain_grants`` answers whether a verified domain still grants a publish that rests
+    only on it (see ``domain_check``); ``None`` (no NATS) skips that check.
     """
     publisher = Publisher(store, ownership or OwnershipChecker.disabled(), clock)
     changes = Changes(store, publisher, clock)
     auth = Authenticated(verifier)
     limit = settings.max_body_bytes
-    app = new_app(settings)
-    add_api_route(app, "/publish", PublishResource(auth, publisher, limit))
+    app = new_app(settings, service=PUBLISHING)
+    domains = DomainGrantCheck(domain_grants)
+    add_api_route(app, "/publish", PublishResource(auth, domains, publisher, limit))
     add_api_route(app, "/validate", ValidateResource(limit))
     add_api_route(app, "/servers/{name}/versions/{version}", EditResource(auth, changes, limit))
     add_api_route(

@@ -6,6 +6,7 @@ import falcon
 
 from mcp_registry.services.publishing.authorization import actor_of, require_publish
 from mcp_registry.services.publishing.changes import Changes, parse_status_change
+from mcp_registry.services.publishing.domain_check import DomainGrantCheck
 from mcp_registry.services.publishing.rules import Publisher
 from mcp_registry.shared.api_items import to_item
 from mcp_registry.shared.auth.tokens import RegistryClaims, TokenVerifier
@@ -27,8 +28,15 @@ class Authenticated:
 class PublishResource:
     """``POST /publish``: a new version, answered with its item (200)."""
 
-    def __init__(self, auth: Authenticated, publisher: Publisher, max_body_bytes: int) -> None:
-        self._auth, self._publisher, self._max = auth, publisher, max_body_bytes
+    def __init__(
+        self,
+        auth: Authenticated,
+        domains: DomainGrantCheck,
+        publisher: Publisher,
+        max_body_bytes: int,
+    ) -> None:
+        self._auth, self._domains = auth, domains
+        self._publisher, self._max = publisher, max_body_bytes
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         claims = self._auth.claims(req)
@@ -36,6 +44,7 @@ class PublishResource:
         name = document.get("name") if isinstance(document, dict) else None
         if isinstance(name, str):
             require_publish(claims, name)
+            self._domains.require_still_granted(claims, name)
         record = self._publisher.publish(document, actor_of(claims))
         resp.media = to_item(record)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from mcp_registry.shared.auth.remote_keys import RemoteKeys
 from mcp_registry.shared.auth.signing_keys import KeyDirectory, KeyRing, parse_private_key
 from mcp_registry.shared.auth.tokens import PublicKeySource, TokenIssuer, TokenVerifier
 from mcp_registry.shared.clock import Clock, utcnow
@@ -22,6 +23,24 @@ def key_ring(settings: Settings, *, clock: Clock = utcnow) -> KeyRing:
         retention=timedelta(seconds=settings.jwt_key_retention),
         clock=clock,
     )
+
+
+def verification_keys(settings: Settings, *, clock: Clock = utcnow) -> PublicKeySource:
+    """The keys a service other than identity verifies registry tokens with.
+
+    With ``MCP_REGISTRY_JWKS_URL``: identity's public keys fetched over HTTP
+    (:class:`RemoteKeys`), so the process needs no private key. Without it: the local key
+    ring (raises ``SigningKeyError`` when it holds no key), as ``mcp-registry dev`` uses.
+    Identity itself always signs and publishes from :func:`key_ring`.
+    """
+    if settings.jwks_url:
+        return RemoteKeys(
+            settings.jwks_url,
+            timeout=settings.outbound_timeout,
+            refresh_interval=settings.jwks_refresh_interval,
+            max_age=settings.jwks_max_age,
+        )
+    return key_ring(settings, clock=clock)
 
 
 def token_issuer(settings: Settings, keys: KeyRing, *, clock: Clock = utcnow) -> TokenIssuer:

@@ -1,10 +1,12 @@
-"""The ``registry.domains.grants`` request/reply contract between identity and domains.
+"""The ``registry.domains.grants`` request/reply contract: its callers and the domains service.
 
 Request: ``{"auth_method": str, "auth_method_sub": str}`` — the identity a login proved.
 Reply: ``{"permissions": [{"action", "resource"}, ...]}`` — what the domains service grants
 that identity for the domains it verified (``com.example/*`` and ``com.example.*`` for
 ``example.com``); an empty list when it verified none. The domains service answers in queue
-group :data:`QUEUE`; identity waits ``MCP_REGISTRY_DOMAIN_GRANTS_TIMEOUT`` seconds at most.
+group :data:`QUEUE`. Callers (identity when minting tokens, publishing when a publish rests on
+a verified domain; see ``domain_grant_sources``) wait ``MCP_REGISTRY_DOMAIN_GRANTS_TIMEOUT``
+seconds at most.
 """
 
 from __future__ import annotations

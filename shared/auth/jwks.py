@@ -29,17 +29,28 @@ def jwks_document(keys: Iterable[SigningKey]) -> dict[str, Any]:
 
 
 def public_keys_from_jwks(document: Mapping[str, Any]) -> dict[str, Ed25519PublicKey]:
-    """The Ed25519 keys of a JWKS document by ``kid``; other key types are skipped."""
+    """The Ed25519 keys of a JWKS document by ``kid``.
+
+    Only ``kty=OKP``, ``crv=Ed25519`` keys whose ``alg`` (when given) is ``EdDSA`` and whose
+    ``use`` (when given) is ``sig`` count; every other entry (RSA, EC, HMAC ``oct``, malformed
+    ``x``) is skipped, never an error, so one odd key cannot hide the usable ones.
+    """
     out: dict[str, Ed25519PublicKey] = {}
-    for jwk in document.get("keys") or []:
+    keys = document.get("keys")
+    for jwk in keys if isinstance(keys, list) else []:
         if not isinstance(jwk, Mapping):
             continue
         if jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519":
             continue
-        kid, x = jwk.get("kid"), jwk.get("x")
-        if not isinstance(kid, str) or not isinstance(x, str):
+        if jwk.get("alg", "EdDSA") != "EdDSA" or jwk.get("use", "sig") != "sig":
             continue
-        raw = base64.urlsafe_b64decode(x + "=" * (-len(x) % 4))
+        kid, x = jwk.get("kid"), jwk.get("x")
+        if not isinstance(kid, str) or not kid or not isinstance(x, str):
+            continue
+        try:
+            raw = base64.urlsafe_b64decode(x + "=" * (-len(x) % 4))
+        except ValueError:
+            continue
         if len(raw) == 32:
             out[kid] = Ed25519PublicKey.from_public_bytes(raw)
     return out

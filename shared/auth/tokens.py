@@ -4,7 +4,9 @@ A registry token is a short-lived EdDSA (Ed25519) JWT. Header: ``alg=EdDSA``, ``
 ``kid``. Claims: the official registry's ``auth_method``, ``auth_method_sub`` and
 ``permissions: [{action, resource}]``, plus ``iss``, ``aud``, ``sub``
 (``<auth_method>:<auth_method_sub>``), ``iat``, ``exp``, ``jti`` and ``kid`` (repeated from
-the header so the signed part names its key).
+the header so the signed part names its key). Optional ``domain_permissions``: the part of
+``permissions`` held only through verified domains (identity marks it so publishing can ask
+whether the domain is still verified while the token lives); absent when there is none.
 
 Tokens are never logged, whole or in part.
 """
@@ -43,6 +45,7 @@ class RegistryClaims:
     expires_at: datetime
     jti: str
     kid: str
+    domain_permissions: tuple[Permission, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,9 +84,18 @@ class TokenIssuer:
         self._clock = clock
 
     def mint(
-        self, *, auth_method: str, auth_method_sub: str, permissions: tuple[Permission, ...]
+        self,
+        *,
+        auth_method: str,
+        auth_method_sub: str,
+        permissions: tuple[Permission, ...],
+        domain_permissions: tuple[Permission, ...] = (),
     ) -> MintedToken:
-        """A token for this identity, valid from now for the configured lifetime."""
+        """A token for this identity, valid from now for the configured lifetime.
+
+        ``domain_permissions`` marks which of ``permissions`` come only from verified domains;
+        marks outside ``permissions`` are dropped.
+        """
         key = self._keys.signing_key
         # JWT times are whole seconds; truncate so the returned claims equal the signed ones.
         now = self._clock().astimezone(UTC).replace(microsecond=0)
@@ -98,6 +110,7 @@ class TokenIssuer:
             expires_at=now + self._lifetime,
             jti=uuid.uuid4().hex,
             kid=key.kid,
+            domain_permissions=tuple(p for p in domain_permissions if p in permissions),
         )
         token = jwt.encode(
             _payload(claims),
@@ -199,7 +212,7 @@ def _invalid(reason: str) -> Unauthorized:
 
 
 def _payload(claims: RegistryClaims) -> dict[str, Any]:
-    return {
+    payload: dict[str, Any] = {
         "iss": claims.issuer,
         "aud": claims.audience,
         "sub": claims.subject,
@@ -211,11 +224,18 @@ def _payload(claims: RegistryClaims) -> dict[str, Any]:
         "auth_method_sub": claims.auth_method_sub,
         "permissions": [p.to_dict() for p in claims.permissions],
     }
+    # Only when present, so tokens without verified domains keep the official claim set.
+    if claims.domain_permissions:
+        payload["domain_permissions"] = [p.to_dict() for p in claims.domain_permissions]
+    return payload
 
 
 def _claims(payload: Mapping[str, Any]) -> RegistryClaims:
     try:
         permissions = tuple(Permission.from_dict(p) for p in payload.get("permissions") or [])
+        domain_permissions = tuple(
+            Permission.from_dict(p) for p in payload.get("domain_permissions") or []
+        )
         iat, exp = payload["iat"], payload["exp"]
         if not isinstance(iat, int) or not isinstance(exp, int):
             raise ValueError("iat and exp must be integers")
@@ -236,4 +256,5 @@ def _claims(payload: Mapping[str, Any]) -> RegistryClaims:
         expires_at=datetime.fromtimestamp(exp, UTC),
         jti=strings["jti"],
         kid=strings["kid"],
+        domain_permissions=domain_permissions,
     )

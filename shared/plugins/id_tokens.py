@@ -3,20 +3,19 @@
 :class:`IdTokenVerifier` finds the issuer's JWKS through OIDC discovery
 (``<issuer>/.well-known/openid-configuration`` → ``jwks_uri``), caches the keys, and fetches
 them again when a token names a ``kid`` it does not know (issuers rotate keys), at most once
-per ``refresh_interval`` so unknown-kid tokens cannot make it hammer the issuer.
+per ``refresh_interval`` so unknown-kid tokens cannot make it hammer the issuer (the shared
+:class:`~mcp_registry.shared.auth.jwks_cache.JwksCache`; a failed refetch keeps the keys).
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Mapping
 from typing import Any
 
 import jwt
 
+from mcp_registry.shared.auth.jwks_cache import JwksCache, fetch_json_object
 from mcp_registry.shared.errors import Unauthorized, UpstreamUnavailable
-from mcp_registry.shared.outbound_http import FetchError, http_get
 
 ASYMMETRIC_ALGORITHMS = (
     "RS256",
@@ -30,8 +29,6 @@ ASYMMETRIC_ALGORITHMS = (
     "EdDSA",
 )
 """Signature algorithms accepted on ID tokens; ``none`` and HMAC never are."""
-
-_MAX_DOCUMENT_BYTES = 256 * 1024
 
 
 class IdTokenVerifier:
@@ -58,13 +55,12 @@ class IdTokenVerifier:
         self.issuer = issuer.rstrip("/")
         self.audience = audience
         self._timeout = timeout
-        self._refresh_interval = refresh_interval
         self._leeway = leeway
         self._ca_file = ca_file
         self._label = label
-        self._lock = threading.Lock()
-        self._keys: dict[str, jwt.PyJWK] = {}
-        self._fetched_at: float | None = None
+        self._keys = JwksCache(
+            self._fetch_keys, source=self.issuer, refresh_interval=refresh_interval
+        )
 
     def verify(self, token: str) -> dict[str, Any]:
         """The verified claims of ``token``; see the class doc."""
@@ -75,7 +71,7 @@ class IdTokenVerifier:
         alg, kid = header.get("alg"), header.get("kid")
         if alg not in ASYMMETRIC_ALGORITHMS:
             raise Unauthorized(f"The {self._label} uses algorithm {alg!r}, which is not accepted")
-        key = self._key(kid if isinstance(kid, str) else "")
+        key = self._keys.key(kid if isinstance(kid, str) else "")
         if key is None:
             raise Unauthorized(
                 f"The {self._label} was signed by key {kid!r}, which {self.issuer} does not publish"
@@ -106,19 +102,6 @@ class IdTokenVerifier:
             raise Unauthorized(f"The {self._label} is invalid: {exc}") from None
         return claims
 
-    def _key(self, kid: str) -> jwt.PyJWK | None:
-        with self._lock:
-            key = self._keys.get(kid)
-            if key is not None:
-                return key
-            now = time.monotonic()
-            if self._fetched_at is not None and now - self._fetched_at < self._refresh_interval:
-                return None
-            # Unknown kid: the issuer may have rotated; fetch its keys again.
-            self._keys = self._fetch_keys()
-            self._fetched_at = now
-            return self._keys.get(kid)
-
     def _fetch_keys(self) -> dict[str, jwt.PyJWK]:
         discovery = self._get_json(f"{self.issuer}/.well-known/openid-configuration")
         if discovery.get("issuer", "").rstrip("/") != self.issuer:
@@ -141,15 +124,4 @@ class IdTokenVerifier:
         return keys
 
     def _get_json(self, url: str) -> dict[str, Any]:
-        try:
-            reply = http_get(
-                url, timeout=self._timeout, max_bytes=_MAX_DOCUMENT_BYTES, ca_file=self._ca_file
-            )
-            if reply.status != 200:
-                raise FetchError(f"HTTP {reply.status}")
-            data = reply.json()
-        except FetchError as exc:
-            raise UpstreamUnavailable(f"Could not fetch {url}: {exc}") from None
-        if not isinstance(data, dict):
-            raise UpstreamUnavailable(f"{url} did not return a JSON object")
-        return data
+        return fetch_json_object(url, timeout=self._timeout, ca_file=self._ca_file)

@@ -2,16 +2,18 @@
 
 Wraps :func:`mcp_registry.shared.outbound_http.http_get`. Upstream trouble (timeouts,
 connection errors, 429, 5xx) becomes a retryable 503 naming the upstream, with
-``Retry-After`` when the upstream sent one; it is never treated as a pass.
+``Retry-After`` when the upstream sent one; it is never treated as a pass. A body over the
+size limit is the package's problem, so it is a 400. An ``Authorization`` header is dropped
+when a redirect leaves the origin it was sent to.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from urllib.parse import urljoin, urlsplit
 
 from mcp_registry.shared.errors import UpstreamUnavailable
-from mcp_registry.shared.outbound_http import FetchError, http_get
+from mcp_registry.shared.outbound_http import FetchError, HttpReply, ResponseTooLarge, http_get
 from mcp_registry.shared.plugins.packages import PackageRejected
 
 MAX_REDIRECTS = 3
@@ -46,7 +48,19 @@ class RegistryHttp:
         self, url: str, *, accept: str = "application/json", max_bytes: int = 5 * 1024 * 1024
     ) -> tuple[int, bytes]:
         """See :class:`~mcp_registry.shared.plugins.packages.RegistryFetch`."""
+        reply = self.fetch(url, headers={"Accept": accept}, max_bytes=max_bytes)
+        return reply.status, reply.body
+
+    def fetch(
+        self,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        max_bytes: int = 5 * 1024 * 1024,
+    ) -> HttpReply:
+        """See :class:`~mcp_registry.shared.plugins.packages.RegistryFetch`."""
         current = url
+        sent = dict(headers or {})
         for _ in range(MAX_REDIRECTS + 1):
             if not self.allows(current):
                 raise PackageRejected(
@@ -58,16 +72,26 @@ class RegistryHttp:
                     current,
                     timeout=self._timeout,
                     max_bytes=max_bytes,
-                    headers={"Accept": accept},
+                    headers=sent,
                     ca_file=self._ca_file,
                 )
+            except ResponseTooLarge as exc:
+                # The resource itself is too big: the publisher's problem, not a retry.
+                raise PackageRejected(
+                    f"{self._label}: {current} is too large to check ({exc})"
+                ) from None
             except FetchError as exc:
                 raise UpstreamUnavailable(
                     f"{self._label} could not be checked, please retry: {exc}",
                     headers={"Retry-After": "30"},
                 ) from None
             if reply.status in (301, 302, 303, 307, 308) and reply.headers.get("location"):
-                current = urljoin(current, reply.headers["location"])
+                target = urljoin(current, reply.headers["location"])
+                if origin_of(target) != origin_of(current):
+                    # Credentials stay with the origin that issued them (e.g. a registry token
+                    # must not reach the storage host a blob download is redirected to).
+                    sent = {k: v for k, v in sent.items() if k.lower() != "authorization"}
+                current = target
                 continue
             if reply.status == 429 or reply.status >= 500:
                 retry_after = reply.headers.get("retry-after", "30")
@@ -76,5 +100,5 @@ class RegistryHttp:
                     f"please retry later",
                     headers={"Retry-After": retry_after if retry_after.isdigit() else "30"},
                 )
-            return reply.status, reply.body
+            return reply
         raise PackageRejected(f"{self._label}: more than {MAX_REDIRECTS} redirects from {url}")

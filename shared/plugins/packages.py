@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol, runtime_checkable
 
 from mcp_registry.shared.errors import BadRequest
+from mcp_registry.shared.outbound_http import HttpReply
 
 
 class PackageRejected(BadRequest):
@@ -36,7 +37,23 @@ class RegistryFetch(Protocol):
         """GET ``url`` (redirects followed only within the allowed origins): status and body.
 
         Raises ``UpstreamUnavailable`` for timeouts, connection failures, 429 and 5xx, and
-        :class:`PackageRejected` for a URL outside the allowed origins.
+        :class:`PackageRejected` for a URL outside the allowed origins or a body over
+        ``max_bytes``.
+        """
+        ...
+
+    def fetch(
+        self,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        max_bytes: int = 5 * 1024 * 1024,
+    ) -> HttpReply:
+        """Like :meth:`get`, with request headers, answering status, headers and body.
+
+        For protocols that need more than a body (an OCI registry's ``WWW-Authenticate``
+        challenge and bearer tokens). ``Authorization`` is not forwarded by a redirect to
+        another origin.
         """
         ...
 

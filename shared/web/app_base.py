@@ -1,4 +1,5 @@
-"""The Falcon app every service starts from: error mapping, raw-path routing, health routes."""
+"""The Falcon app every service starts from: error mapping, raw-path routing, health routes,
+request metrics."""
 
 from __future__ import annotations
 
@@ -9,22 +10,49 @@ import falcon
 
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.web.health import HealthResource, PingResource, VersionResource
+from mcp_registry.shared.web.metrics import METRICS_PATH, MetricsMiddleware, MetricsResource
 from mcp_registry.shared.web.paths import RawPathMiddleware
 from mcp_registry.shared.web.problem import install_error_handlers
 
 API_PREFIXES: tuple[str, ...] = ("/v0", "/v0.1")
 """Every public route exists under each prefix, served by the same resource."""
 
+SERVICE_HEADER = "X-Registry-Service"
+"""Names the service that answered (the route table's service name), on every response."""
+
+
+class ServiceHeaderMiddleware:
+    """Set :data:`SERVICE_HEADER` on every response, errors and redirects included."""
+
+    def __init__(self, service: str) -> None:
+        self._service = service
+
+    def process_response(
+        self,
+        req: falcon.Request,
+        resp: falcon.Response,
+        resource: object,
+        req_succeeded: bool,
+    ) -> None:
+        resp.set_header(SERVICE_HEADER, self._service)
+
 
 def new_app(
-    settings: Settings, *, middleware: Iterable[Any] = ()
+    settings: Settings, *, service: str | None = None, middleware: Iterable[Any] = ()
 ) -> falcon.App[falcon.Request, falcon.Response]:
     """A Falcon WSGI app with the house conventions installed and health routes added.
 
+    ``service`` (a name from the route table) is announced in :data:`SERVICE_HEADER` and
+    labels the request metrics served at ``/metrics`` (not under the API prefixes).
     Services add their own routes with :func:`add_api_route`.
     """
-    app = falcon.App(middleware=[RawPathMiddleware(), *middleware])
+    # First in the chain, so its response hook runs even when a later hook raises.
+    first = [ServiceHeaderMiddleware(service)] if service else []
+    # Before raw-path routing, so redirects it answers are counted and timed too.
+    metrics = MetricsMiddleware(service or "registry")
+    app = falcon.App(middleware=[*first, metrics, RawPathMiddleware(), *middleware])
     install_error_handlers(app)
+    app.add_route(METRICS_PATH, MetricsResource())
     health, ping, version = HealthResource(settings), PingResource(), VersionResource(settings)
     for prefix in ("", *API_PREFIXES):
         app.add_route(f"{prefix}/health", health)

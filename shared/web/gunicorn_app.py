@@ -1,7 +1,8 @@
 """Run a WSGI app factory under gunicorn, building the app in each worker after the fork.
 
 Building after the fork matters: MongoDB clients, SQLite connections and NATS connections
-must not be shared between processes.
+must not be shared between processes. The same holds for metrics, created in the workers
+(see :mod:`mcp_registry.shared.web.multiprocess_metrics`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+
+from mcp_registry.shared.web.multiprocess_metrics import child_exit, metrics_directory
 
 WSGIApp = Callable[..., Any]
 
@@ -56,5 +59,10 @@ def gunicorn_options(bind: str, *, workers: int, log_level: str, proc_name: str)
 
 
 def run(factory: Callable[[], WSGIApp], options: Mapping[str, Any]) -> None:
-    """Serve until gunicorn's arbiter exits (SIGTERM/SIGINT stop it gracefully)."""
-    FactoryApplication(factory, options).run()
+    """Serve until gunicorn's arbiter exits (SIGTERM/SIGINT stop it gracefully).
+
+    Metrics run in Prometheus multiprocess mode over a directory made for this run, so
+    ``/metrics`` on any worker answers for all of them.
+    """
+    with metrics_directory():
+        FactoryApplication(factory, {**options, "child_exit": child_exit}).run()

@@ -1,8 +1,9 @@
 """The seed's domain flow against the running ``./run dev`` stack and a local DNS server.
 
 verify example.com → a login includes ``com.example/*`` → publish ``com.example/x-server`` → remove
-the TXT record → the domains worker revokes after the (short) grace period → logins no longer
-include the namespace, publishing is refused, and ``com.example/x-server`` stays readable.
+the TXT record → the domains worker revokes after the (short) grace period → publishing is
+refused even with the token minted before the revoke, logins no longer include the namespace,
+and ``com.example/x-server`` stays readable.
 """
 
 from __future__ import annotations
@@ -114,9 +115,15 @@ def test_verify_publish_revoke_refuse(stack: RunningRegistry, dns: LocalDns) -> 
         return bool(mine.json["state"] == "revoked")
 
     wait_until(revoked, timeout=30, what="the domains worker to revoke example.com")
+    again = {**doc, "version": "1.0.1"}
+    # The token minted while example.com was verified still lists com.example/*: publishing
+    # asks the domains service and refuses anyway.
+    stale = call(stack, "POST", "/v0/publish", again, token)
+    assert stale.status == 403, stale.body
+    assert "verified domain example.com" in stale.json["detail"]
+    assert "revoked or is no longer yours" in stale.json["detail"]
     token, resources = login(stack)
     assert resources == ["io.github.carol/*"]
-    again = {**doc, "version": "1.0.1"}
     refused = call(stack, "POST", "/v0/publish", again, token)
     assert refused.status == 403, refused.body
     readable = call(stack, "GET", "/v0/servers/com.example%2Fx-server/versions/1.0.0")

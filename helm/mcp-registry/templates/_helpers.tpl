@@ -71,19 +71,42 @@ app.kubernetes.io/part-of: mcp-registry
 {{- end }}
 {{- end }}
 
-{{/* The env of every registry container: settings, secrets, the database URL. */}}
+{{/* Identity's in-cluster JWKS URL: where the other workloads fetch the token public keys. */}}
+{{- define "mcp-registry.jwksUrl" -}}
+{{- printf "http://%s-identity:8080/.well-known/jwks.json" (include "mcp-registry.fullname" .) }}
+{{- end }}
+
+{{/* The env of every registry container: settings, secrets, the database URL.
+Only a signing workload (identity: "signing" true) gets the whole Secret, and with it the
+private JWT key; every other one gets the Secret's client ids one by one and the JWKS URL. */}}
 {{- define "mcp-registry.env" -}}
 {{- $root := .root -}}
 envFrom:
   - configMapRef:
       name: {{ include "mcp-registry.fullname" $root }}-config
+{{- if .signing }}
   - secretRef:
       name: {{ include "mcp-registry.secretName" $root }}
+{{- end }}
 env:
   - name: POD_NAME
     valueFrom:
       fieldRef:
         fieldPath: metadata.name
+{{- if not .signing }}
+{{- range $key := list "MCP_REGISTRY_GITHUB_CLIENT_ID" "MCP_REGISTRY_OIDC_CLIENT_ID" }}
+  - name: {{ $key }}
+    valueFrom:
+      secretKeyRef:
+        name: {{ include "mcp-registry.secretName" $root }}
+        key: {{ $key }}
+        optional: true
+{{- end }}
+{{- if not (hasKey .env "MCP_REGISTRY_JWKS_URL") }}
+  - name: MCP_REGISTRY_JWKS_URL
+    value: {{ include "mcp-registry.jwksUrl" $root | quote }}
+{{- end }}
+{{- end }}
 {{- if $root.Values.mongodb.enabled }}
   - name: MCP_REGISTRY_DATABASE_URL
     value: {{ include "mcp-registry.mongodbUrl" $root | quote }}

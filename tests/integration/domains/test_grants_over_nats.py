@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mcp_registry.services.domains.grants import grants_handler, serve_grants
-from mcp_registry.services.identity.domain_grants import NatsDomainGrants
+from mcp_registry.shared.auth.domain_grant_sources import NatsDomainGrants
 from mcp_registry.shared.auth.permissions import Permission
 from mcp_registry.shared.errors import InvalidInput
 from mcp_registry.shared.events.embedded import EmbeddedNats

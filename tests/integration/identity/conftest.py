@@ -11,9 +11,9 @@ import falcon.testing
 import pytest
 
 from mcp_registry.services.identity.app import create_app
-from mcp_registry.services.identity.domain_grants import DomainGrantSource, FixedDomainGrants
 from mcp_registry.services.identity.exchange import TokenExchange
 from mcp_registry.shared.auth.configured import key_ring, token_issuer, token_verifier
+from mcp_registry.shared.auth.domain_grant_sources import DomainGrantSource, FixedDomainGrants
 from mcp_registry.shared.auth.jwks import StaticKeys, public_keys_from_jwks
 from mcp_registry.shared.auth.tokens import RegistryClaims
 from mcp_registry.shared.config import Settings

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from mcp_registry.services.identity.domain_grants import NatsDomainGrants
+from mcp_registry.shared.auth.domain_grant_sources import NatsDomainGrants
 from mcp_registry.shared.auth.domain_grants import QUEUE, SUBJECT, grants_reply
 from mcp_registry.shared.auth.permissions import Permission
 from mcp_registry.shared.config import Settings

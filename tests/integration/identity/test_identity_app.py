@@ -5,9 +5,11 @@ from __future__ import annotations
 import falcon.testing
 
 from mcp_registry.services.wiring import ProcessDeps, build_service
+from mcp_registry.shared.auth.domain_grant_sources import FixedDomainGrants
 from mcp_registry.shared.auth.permissions import Permission
 from mcp_registry.shared.config import Settings
 from tests.integration.identity.conftest import IdentityClient, MakeClient, Peers
+from tests.support.fake_github import GitHubUser
 
 
 def test_providers_lists_every_enabled_method(identity: IdentityClient) -> None:
@@ -83,6 +85,21 @@ def test_domain_grants_are_added_except_for_anonymous_and_domain_key_logins(
         Permission("publish", "io.github.acme/*"),
         Permission("publish", "com.acme/*"),
     )
+    # Held only through the verified domain: marked, so publishing re-checks it.
+    assert claims.domain_permissions == (Permission("publish", "com.acme/*"),)
+
+
+def test_only_permissions_held_solely_through_domains_are_marked(
+    settings: Settings, make_client: MakeClient, peers: Peers
+) -> None:
+    own, domain = Permission("publish", "io.github.alice/*"), Permission("publish", "com.a/*")
+    client = make_client(
+        settings, grants=FixedDomainGrants({("github-at", "alice"): (own, domain)})
+    )
+    peers.github.add_user("gho_alice", GitHubUser("alice"))
+    claims = client.claims(client.login("github-at", {"github_token": "gho_alice"}))
+    assert claims.permissions == (own, domain)
+    assert claims.domain_permissions == (domain,)
 
 
 def test_the_process_wiring_builds_the_service(settings: Settings) -> None:

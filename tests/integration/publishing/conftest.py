@@ -18,6 +18,7 @@ import pytest
 from mcp_registry.services.publishing.app import create_app
 from mcp_registry.services.publishing.ownership import OwnershipChecker
 from mcp_registry.shared.auth.configured import key_ring, token_issuer, token_verifier
+from mcp_registry.shared.auth.domain_grant_sources import DomainGrantSource
 from mcp_registry.shared.auth.permissions import EDIT, PUBLISH, Permission
 from mcp_registry.shared.auth.signing_keys import KeyRing
 from mcp_registry.shared.config import Settings
@@ -50,11 +51,22 @@ class Tokens:
         *,
         method: str = "github-at",
         sub: str = "alice",
+        from_domains: tuple[str, ...] = (),
     ) -> dict[str, str]:
-        permissions = tuple(Permission(PUBLISH, p) for p in publish) + tuple(
-            Permission(EDIT, p) for p in edit
+        """``Authorization`` with a token granting ``publish`` and ``edit`` on the patterns;
+        ``from_domains`` adds ``publish`` patterns held only through verified domains."""
+        domain_permissions = tuple(Permission(PUBLISH, p) for p in from_domains)
+        permissions = (
+            tuple(Permission(PUBLISH, p) for p in publish)
+            + domain_permissions
+            + tuple(Permission(EDIT, p) for p in edit)
         )
-        minted = self._issuer.mint(auth_method=method, auth_method_sub=sub, permissions=permissions)
+        minted = self._issuer.mint(
+            auth_method=method,
+            auth_method_sub=sub,
+            permissions=permissions,
+            domain_permissions=domain_permissions,
+        )
         return {"Authorization": f"Bearer {minted.token}"}
 
 
@@ -95,7 +107,9 @@ def make_publishing(
     opened: list[ServerStore] = []
 
     def make(
-        store: ServerStore | None = None, ownership: OwnershipChecker | None = None
+        store: ServerStore | None = None,
+        ownership: OwnershipChecker | None = None,
+        domain_grants: DomainGrantSource | None = None,
     ) -> Publishing:
         if store is None:
             store = SqliteServerStore(str(tmp_path / f"registry-{len(opened)}.db"))
@@ -106,6 +120,7 @@ def make_publishing(
             store=store,
             verifier=token_verifier(settings, keys),
             ownership=ownership,
+            domain_grants=domain_grants,
             clock=Ticker(),
         )
         return Publishing(app, falcon.testing.TestClient(app), store, tokens)

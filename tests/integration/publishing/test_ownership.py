@@ -42,6 +42,9 @@ class FakeRegistries:
             return Answer.json({"info": {"description": f"# Weather\n\nmcp-name: {NAME}\n"}})
         if seen.path == "/pypi/plain/1.0.0/json":
             return Answer.json({"info": {"description": "no marker"}})
+        if seen.path == "/pypi/lookalike/1.0.0/json":
+            # Names another server that merely starts with ours.
+            return Answer.json({"info": {"description": f"mcp-name: {NAME}-evil\n"}})
         if seen.path == "/releases/weather-mcp.mcpb":
             return Answer(200, BUNDLE, {"Content-Type": "application/octet-stream"})
         if seen.path == "/redirect/weather-mcp.mcpb":
@@ -103,6 +106,7 @@ def test_owned_packages_publish(
         (_npm("other-mcp"), "Expected mcpName 'io.github.alice/weather', got 'io.github.bob/x'"),
         (_npm("missing-mcp"), "not found (status: 404)"),
         (_pypi("plain"), "must appear as 'mcp-name: io.github.alice/weather'"),
+        (_pypi("lookalike"), "must appear as 'mcp-name: io.github.alice/weather'"),
     ],
 )
 def test_packages_that_do_not_name_the_server_are_400(

@@ -1,11 +1,12 @@
-"""Concrete requests for every route of the route table, names URL-encoded like clients send."""
+"""Concrete requests for every public route of the route table, names URL-encoded like clients
+send (routes that are not public are refused by the ingress: see test_refused_routes)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
-from mcp_registry.services.route_table import ROUTES, Route
+from mcp_registry.services.route_table import PUBLIC_ROUTES, Route
 from mcp_registry.shared.web.app_base import API_PREFIXES
 
 SAMPLE_PARAMS = {
@@ -24,13 +25,13 @@ def sample_paths(route: Route) -> list[str]:
 
 
 def declared_requests() -> Iterator[tuple[str, str, str]]:
-    """``(method, raw path, expected service)`` for every route, method and prefix."""
-    for route in ROUTES:
+    """``(method, raw path, expected service)`` for every public route, method and prefix."""
+    for route in PUBLIC_ROUTES:
         for path in sample_paths(route):
             for method in route.methods:
                 yield method, path, route.service
 
 
 def all_paths() -> list[str]:
-    """Every sample path of the table, deduplicated in table order."""
-    return list(dict.fromkeys(p for route in ROUTES for p in sample_paths(route)))
+    """Every sample path of the public routes, deduplicated in table order."""
+    return list(dict.fromkeys(p for route in PUBLIC_ROUTES for p in sample_paths(route)))

@@ -207,3 +207,73 @@ def test_the_ingress_sends_everything_to_the_router(production: list[dict[str, A
 def test_invalid_values_are_refused_by_the_schema() -> None:
     with pytest.raises(helm_python.HelmValuesError):
         render({"services": {"discovery": {"replicas": "x"}}})
+
+
+SIGNING_KEY = "MCP_REGISTRY_JWT_PRIVATE_KEY"
+JWKS_URL = f"http://{FULLNAME}-identity:8080/.well-known/jwks.json"
+
+
+def _pod_containers(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    pod = doc["spec"]["template"]["spec"]
+    return [*pod.get("initContainers", []), *pod["containers"]]
+
+
+def _secret_holders(docs: list[dict[str, Any]], scenario: str) -> set[str]:
+    """Secrets that hold (or, when managed outside the chart, may hold) the signing key."""
+    rendered = {
+        name for name, secret in by_kind(docs, "Secret").items() if SIGNING_KEY in secret["data"]
+    }
+    existing = load_values(scenario).get("secrets", {}).get("existingSecret")
+    return rendered | ({existing} if existing else set())
+
+
+def test_only_identity_gets_the_signing_key(docs: list[dict[str, Any]], scenario: str) -> None:
+    holders = _secret_holders(docs, scenario)
+    assert holders
+    identity = f"{FULLNAME}-identity"
+    for doc in docs:
+        if doc["kind"] not in WORKLOAD_KINDS or doc["metadata"]["name"] == identity:
+            continue
+        pod = doc["spec"]["template"]["spec"]
+        for volume in pod.get("volumes", []):
+            assert volume.get("secret", {}).get("secretName") not in holders, volume
+            for source in volume.get("projected", {}).get("sources", []):
+                assert source.get("secret", {}).get("name") not in holders, volume
+        for container in _pod_containers(doc):
+            for source in container.get("envFrom", []):
+                assert source.get("secretRef", {}).get("name") not in holders, doc["metadata"]
+            for env in container.get("env", []):
+                assert env["name"] not in (SIGNING_KEY, "MCP_REGISTRY_JWT_KEYS_DIR")
+                ref = env.get("valueFrom", {}).get("secretKeyRef")
+                if ref is not None:
+                    assert ref["key"] != SIGNING_KEY, env
+                    assert ref["name"] not in holders or ref.get("optional") is True
+
+
+def test_identity_signs_and_every_other_registry_workload_gets_the_jwks_url(
+    docs: list[dict[str, Any]], scenario: str
+) -> None:
+    deployments = by_kind(docs, "Deployment")
+    (identity,) = _containers(deployments[f"{FULLNAME}-identity"])
+    secret_refs = {s["secretRef"]["name"] for s in identity["envFrom"] if "secretRef" in s}
+    assert secret_refs & _secret_holders(docs, scenario)
+    assert "MCP_REGISTRY_JWKS_URL" not in _env(identity)
+    assert by_kind(docs, "Service")[f"{FULLNAME}-identity"]["spec"]["ports"][0]["port"] == 8080
+    others = [f"{FULLNAME}-{s}" for s in SERVICES if s != "identity"]
+    others += [f"{FULLNAME}-worker-{w}" for w in ("relay", "domains")]
+    for name in others:
+        (container,) = _containers(deployments[name])
+        env = _env(container)
+        assert env["MCP_REGISTRY_JWKS_URL"] == JWKS_URL, name
+        # The client ids still reach them (OIDC_ENABLED needs OIDC_CLIENT_ID at start-up).
+        for key in ("MCP_REGISTRY_GITHUB_CLIENT_ID", "MCP_REGISTRY_OIDC_CLIENT_ID"):
+            assert env[key]["secretKeyRef"]["key"] == key, name
+
+
+def test_a_service_may_override_its_jwks_url() -> None:
+    url = "https://identity.example/.well-known/jwks.json"
+    docs = objects(render({"services": {"publishing": {"env": {"MCP_REGISTRY_JWKS_URL": url}}}}))
+    (container,) = _containers(by_kind(docs, "Deployment")[f"{FULLNAME}-publishing"])
+    names = [e["name"] for e in container["env"]]
+    assert names.count("MCP_REGISTRY_JWKS_URL") == 1
+    assert _env(container)["MCP_REGISTRY_JWKS_URL"] == url

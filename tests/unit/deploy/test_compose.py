@@ -98,3 +98,36 @@ def test_the_ingress_loads_the_generated_configuration(compose: dict[str, Any]) 
 
 def test_seed_is_optional(compose: dict[str, Any]) -> None:
     assert compose["services"]["seed"]["profiles"] == ["seed"]
+
+
+SIGNING = ("identity", "init")
+"""The only containers with the private signing key: identity, and init which generates it."""
+
+
+def _signing_key_volume(volume: object) -> bool:
+    source = volume.get("source") if isinstance(volume, dict) else str(volume).split(":")[0]
+    return source == "registry-keys"
+
+
+def test_only_identity_and_init_get_the_signing_key(compose: dict[str, Any]) -> None:
+    for name, service in compose["services"].items():
+        env = service.get("environment", {})
+        signing = name in SIGNING
+        assert ("MCP_REGISTRY_JWT_PRIVATE_KEY" in env) is signing, name
+        assert ("MCP_REGISTRY_JWT_KEYS_DIR" in env) is signing, name
+        mounts_keys = any(_signing_key_volume(v) for v in service.get("volumes", []))
+        assert mounts_keys is signing, name
+        assert not service.get("secrets"), name
+        assert not service.get("env_file"), name
+
+
+def test_registry_containers_verify_with_identitys_jwks(compose: dict[str, Any]) -> None:
+    url = "http://identity:8080/.well-known/jwks.json"
+    assert compose["services"]["identity"]["environment"]["MCP_REGISTRY_JWKS_URL"] == ""
+    for name in (*SERVICES, "relay", "domains-worker", "seed"):
+        if name == "identity":
+            continue
+        assert compose["services"][name]["environment"]["MCP_REGISTRY_JWKS_URL"] == url, name
+    # The URL's host and port are identity's compose name and listen address.
+    identity_env = compose["services"]["identity"]["environment"]
+    assert identity_env["MCP_REGISTRY_SERVER_ADDRESS"].endswith(":8080")

@@ -12,7 +12,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from mcp_registry.services.route_table import ROUTES, service_for
+from mcp_registry.services.route_table import PUBLIC_ROUTES, ROUTES, service_for
 
 from .repo import FULLNAME, by_kind, load_values, objects, render
 from .routing_samples import declared_requests, sample_paths
@@ -28,8 +28,12 @@ def _path_matches(kind: str, value: str, path: str) -> bool:
     return prefix == "" or path == prefix or path.startswith(prefix + "/")
 
 
+REFUSED = "(no backend)"
+"""What :func:`backend` answers for a rule without backends (the gateway answers itself)."""
+
+
 def backend(route: dict[str, Any], method: str, path: str) -> str:
-    """The backend Service the HTTPRoute picks for ``method`` on ``path``."""
+    """The backend Service the HTTPRoute picks for ``method`` on ``path`` (or :data:`REFUSED`)."""
     best: tuple[tuple[bool, int, bool, int], str] | None = None
     for index, rule in enumerate(route["spec"]["rules"]):
         matches = rule.get("matches") or [{"path": {"type": "PathPrefix", "value": "/"}}]
@@ -40,7 +44,8 @@ def backend(route: dict[str, Any], method: str, path: str) -> str:
             if "method" in match and match["method"] != method:
                 continue
             rank = (kind == "Exact", len(value), "method" in match, -index)
-            (ref,) = rule["backendRefs"]
+            refs = rule.get("backendRefs") or [{"name": REFUSED}]
+            (ref,) = refs
             if best is None or rank > best[0]:
                 best = (rank, ref["name"])
     assert best is not None, (method, path)
@@ -75,7 +80,7 @@ def test_every_route_reaches_its_service(
 
 
 def test_options_on_a_literal_path_reaches_its_owner(httproute: dict[str, Any]) -> None:
-    for route in ROUTES:
+    for route in PUBLIC_ROUTES:
         if "{" in route.path:
             continue
         for path in sample_paths(route):
@@ -87,3 +92,13 @@ def test_everything_else_falls_back_to_discovery(httproute: dict[str, Any]) -> N
     assert backend(httproute, "GET", "/") == f"{FULLNAME}-discovery"
     assert backend(httproute, "DELETE", "/v0/servers/a%2Fb") == f"{FULLNAME}-discovery"
     assert backend(httproute, "GET", "/v0/nothing") == f"{FULLNAME}-discovery"
+
+
+def test_routes_that_are_not_public_are_never_forwarded(httproute: dict[str, Any]) -> None:
+    refused = [route for route in ROUTES if not route.public]
+    assert refused, "the route table has no route that is not public"
+    for route in refused:
+        for path in sample_paths(route):
+            for method in (*route.methods, "OPTIONS"):
+                assert backend(httproute, method, path) == REFUSED, (method, path)
+                assert backend(httproute, method, path + "/") == REFUSED, (method, path)

@@ -15,7 +15,7 @@ import yaml
 from mcp_registry.services.route_table import ROUTES, SERVICES, service_for
 
 from .repo import COMPOSE_FILE, NGINX_ROUTES, NGINX_UPSTREAMS
-from .routing_samples import all_paths, declared_requests
+from .routing_samples import all_paths, declared_requests, sample_paths
 
 ENTRY = re.compile(r'^\s+"~(?P<regex>[^"]+)"\s+(?P<target>\S+);$')
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
@@ -112,3 +112,23 @@ def test_upstreams_name_the_compose_services() -> None:
         assert host == service
         assert port == "8080"
         assert compose_services[host]["command"] == ["serve", service]
+
+
+REFUSED_LOCATION = re.compile(
+    r'^\s+location ~ "(?P<regex>[^"]+)" \{\n(?:\s+[^\n]*\n)*?\s+return 404 ', re.MULTILINE
+)
+
+
+def test_routes_that_are_not_public_are_answered_404_by_the_router() -> None:
+    text = NGINX_ROUTES.read_text(encoding="utf-8")
+    refused = [re.compile(m["regex"]) for m in REFUSED_LOCATION.finditer(text)]
+    not_public = [route for route in ROUTES if not route.public]
+    assert not_public, "the route table has no route that is not public"
+    assert len(refused) == len(not_public)
+    # Locations see the decoded URI; the services route extra slashes like the canonical path.
+    for route in not_public:
+        for path in sample_paths(route):
+            for variant in (path, path + "/", "/" + path):
+                assert any(r.search(variant) for r in refused), variant
+    for path in all_paths():
+        assert not any(r.search(path) for r in refused), path

@@ -96,6 +96,37 @@ def test_valid_token_verifies_to_its_claims(ring: KeyRing, clock: Clock) -> None
     assert verifier_for(ring, clock).verify(minted.token) == minted.claims
 
 
+def test_domain_only_permissions_are_marked_only_when_there_are_some(
+    ring: KeyRing, clock: Clock
+) -> None:
+    assert "domain_permissions" not in segments(mint(ring, clock).token)[1]
+    domain = (Permission("publish", "com.example/*"), Permission("publish", "com.example.*"))
+    minted = issuer_for(ring, clock).mint(
+        auth_method="github-at",
+        auth_method_sub="alice",
+        permissions=PERMS + domain,
+        # A mark outside the permissions grants nothing and is dropped.
+        domain_permissions=(*domain, Permission("publish", "org.other/*")),
+    )
+    assert segments(minted.token)[1]["domain_permissions"] == [p.to_dict() for p in domain]
+    claims = verifier_for(ring, clock).verify(minted.token)
+    assert claims == minted.claims
+    assert claims.domain_permissions == domain
+
+
+def test_malformed_domain_permissions_are_refused(ring: KeyRing, clock: Clock) -> None:
+    _, body, _ = segments(mint(ring, clock).token)
+    key = ring.signing_key
+    forged = jwt.encode(
+        {**body, "domain_permissions": [{"action": "publish"}]},
+        key.private_key,
+        algorithm="EdDSA",
+        headers={"kid": key.kid},
+    )
+    with pytest.raises(Unauthorized, match="claims are malformed"):
+        verifier_for(ring, clock).verify(forged)
+
+
 def test_each_token_has_its_own_jti(ring: KeyRing, clock: Clock) -> None:
     assert mint(ring, clock).claims.jti != mint(ring, clock).claims.jti
 

@@ -29,7 +29,6 @@ from mcp_registry.services.route_table import ROUTES, SERVICES, service_for
         ("GET", "/v0/verify-domain/example.com", "domains"),
         ("GET", "/v0/health", "discovery"),
         ("GET", "/ping", "discovery"),
-        ("GET", "/v0/changes", "discovery"),
     ],
 )
 def test_routes_go_to_their_service(method: str, path: str, service: str) -> None:

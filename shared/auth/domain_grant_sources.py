@@ -1,4 +1,9 @@
-"""Where logins get the namespaces their identity verified through the domains service."""
+"""Where a service gets the namespaces an identity verified through the domains service.
+
+Two services ask: identity when it mints a token (the grants go into the token) and
+publishing when a publish rests only on such a grant (is it still held?). The wire contract
+is :mod:`mcp_registry.shared.auth.domain_grants`; this module is its caller side.
+"""
 
 from __future__ import annotations
 

@@ -1,0 +1,479 @@
+"""The generated nginx router, run by the real nginx binary, in front of the four services.
+
+Each service runs the way its container does (``mcp-registry serve <service> --bind``), as its
+own process on a loopback port, sharing one SQLite database and one signing key. nginx runs
+in the foreground with everything (logs, pid, temp paths) inside a temporary directory and
+loads the generated configuration: the committed ``deploy/nginx/registry.conf`` rendered with
+a loopback ``listen`` address and upstreams rendered for the loopback ports, both through the
+generator's own parameters. The test asserts those are the committed files except for the
+address lines, then checks which service answers each request (``X-Registry-Service``).
+
+On CI (``CI`` set) a missing nginx is a failure: ``.ci/run`` installs it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+import pytest
+
+from mcp_registry.cli.registry.routes import COMPOSE_UPSTREAM, generate
+from mcp_registry.services.ingress.nginx import LISTEN_PORT
+from mcp_registry.services.route_table import (
+    DISCOVERY,
+    DOMAINS,
+    IDENTITY,
+    PUBLISHING,
+    SERVICES,
+    service_for,
+)
+from mcp_registry.shared.web.app_base import SERVICE_HEADER
+from tests.support.http import Reply, free_port, request
+from tests.support.nats import wait_until as eventually
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+COMMITTED_ROUTES = ROOT / "deploy" / "nginx" / "registry.conf"
+COMMITTED_UPSTREAMS = ROOT / "deploy" / "nginx" / "upstreams.conf"
+START_TIMEOUT = 60.0
+STOP_TIMEOUT = 15.0
+COMMAND_TIMEOUT = 60.0
+JWT_SEED = "5e" * 32
+SCHEMA = "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json"
+NAME = "io.modelcontextprotocol.anonymous/nginx-ingress"
+ENCODED = urllib.parse.quote(NAME, safe="")
+# Debian and Ubuntu install nginx in an sbin directory a non-root PATH may lack.
+SBIN_DIRS = ("/usr/sbin", "/usr/local/sbin", "/sbin")
+
+
+def nginx_binary() -> str:
+    """The nginx to run; skipped when absent locally, a failure on CI."""
+    path = os.environ.get("PATH", "")
+    found = shutil.which("nginx", path=os.pathsep.join([path, *SBIN_DIRS]))
+    if found:
+        return found
+    unavailable = os.environ.get("MCP_REGISTRY_TEST_NGINX_UNAVAILABLE")
+    if unavailable:
+        # .ci/run tried to install it and the package registry said no: say so, loudly.
+        pytest.skip(f"nginx could not be installed on this machine: {unavailable}")
+    if os.environ.get("CI"):
+        pytest.fail("nginx is not installed; .ci/run installs it on CI (apt-get nginx-light)")
+    pytest.skip("nginx is not installed (apt-get install nginx-light); CI requires it")
+
+
+def nginx_version(binary: str) -> tuple[int, ...]:
+    out = subprocess.run(
+        [binary, "-v"], capture_output=True, text=True, timeout=COMMAND_TIMEOUT, check=True
+    )
+    found = re.search(r"nginx/(\d+)\.(\d+)\.(\d+)", out.stderr + out.stdout)
+    assert found is not None, out.stderr
+    return tuple(int(part) for part in found.groups())
+
+
+@dataclass
+class Child:
+    """A process in its own session, its output in a file."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    log: TextIO
+
+    def output(self) -> str:
+        self.log.flush()
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+def spawn(name: str, args: list[str], workdir: Path, env: Mapping[str, str]) -> Child:
+    log_path = workdir / f"{name}.log"
+    log = log_path.open("w", encoding="utf-8")
+    try:
+        process = subprocess.Popen(
+            args,
+            cwd=ROOT,
+            env=dict(env),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    except BaseException:
+        log.close()
+        raise
+    return Child(name, process, log_path, log)
+
+
+def stop(child: Child, sig: int = signal.SIGTERM) -> None:
+    """Ask politely, wait (bounded), then kill whatever is left of the child's group."""
+    process = child.process
+    try:
+        if process.poll() is None:
+            process.send_signal(sig)
+            with suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=STOP_TIMEOUT)
+        # Workers left behind by a dead or stuck master share its process group.
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=STOP_TIMEOUT)
+    finally:
+        child.log.close()
+
+
+def wait_until(url: str, path: str, children: list[Child], *, status: int = 200) -> None:
+    """Poll ``url + path`` until it answers ``status``; fail with the logs otherwise."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        dead = [c for c in children if c.process.poll() is not None]
+        if dead:
+            pytest.fail(f"{dead[0].name} exited:\n{dead[0].output()}")
+        try:
+            if request(url, "GET", path, timeout=2).status == status:
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    logs = "\n".join(f"--- {c.name}\n{c.output()}" for c in children)
+    pytest.fail(f"{url}{path} did not answer {status} in {START_TIMEOUT}s:\n{logs}")
+
+
+def http_modules_without(binary: str) -> set[str]:
+    """The optional http modules this nginx was built without (``uwsgi``, ``scgi`` …)."""
+    out = subprocess.run(
+        [binary, "-V"], capture_output=True, text=True, timeout=COMMAND_TIMEOUT, check=True
+    )
+    return set(re.findall(r"--without-http_(\w+?)_module", out.stderr + out.stdout))
+
+
+def main_config(binary: str, workdir: Path, includes: list[Path]) -> Path:
+    """An ``nginx.conf`` including ``includes`` at http level, everything under ``workdir``."""
+    temp = ["client_body", "proxy"]
+    temp += [m for m in ("fastcgi", "uwsgi", "scgi") if m not in http_modules_without(binary)]
+    lines = [
+        "worker_processes 1;",
+        f"pid {workdir / 'nginx.pid'};",
+        f"error_log {workdir / 'error.log'} info;",
+    ]
+    if os.geteuid() == 0:
+        # Workers would switch to `nobody`, which cannot enter a private temporary directory.
+        lines.append("user root;")
+    lines += ["events { worker_connections 256; }", "http {"]
+    lines.append("    log_format routed '$request_method $request_uri -> $upstream_addr $status';")
+    lines.append(f"    access_log {workdir / 'access.log'} routed;")
+    lines.append("    default_type application/octet-stream;")
+    for name in temp:
+        lines.append(f"    {name}_temp_path {workdir / ('temp-' + name)};")
+    for path in includes:
+        lines.append(f"    include {path};")
+    lines.append("}")
+    conf = workdir / f"nginx-{len(list(workdir.glob('nginx-*.conf')))}.conf"
+    conf.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return conf
+
+
+def nginx_args(binary: str, workdir: Path, conf: Path, *extra: str) -> list[str]:
+    args = [binary, "-p", f"{workdir}/", "-c", str(conf)]
+    if nginx_version(binary) >= (1, 19, 5):
+        # The log for messages before the configuration is read (default: a system path).
+        args += ["-e", str(workdir / "error.log")]
+    return [*args, *extra]
+
+
+def nginx_test(binary: str, workdir: Path, conf: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        nginx_args(binary, workdir, conf, "-t", "-q"),
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+    )
+
+
+def changed_lines(committed: str, rendered: str) -> list[str]:
+    return [
+        line
+        for line in difflib.unified_diff(committed.splitlines(), rendered.splitlines(), n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+
+
+@dataclass
+class Ingress:
+    url: str
+    binary: str
+    version: str
+    workdir: Path
+    ports: dict[str, int]
+    nginx: Child
+    services: list[Child]
+
+
+@pytest.fixture(scope="module")
+def ingress(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ingress]:
+    binary = nginx_binary()
+    workdir = tmp_path_factory.mktemp("nginx-ingress")
+    env = {
+        **os.environ,
+        "MCP_REGISTRY_DATA_DIR": str(workdir / "data"),
+        "MCP_REGISTRY_DATABASE_URL": f"sqlite:///{workdir / 'registry.db'}",
+        "MCP_REGISTRY_JWT_PRIVATE_KEY": JWT_SEED,
+        "MCP_REGISTRY_ENABLE_ANONYMOUS_AUTH": "true",
+        "MCP_REGISTRY_ENABLE_REGISTRY_VALIDATION": "false",
+        "MCP_REGISTRY_WORKERS": "1",
+    }
+    env.pop("MCP_REGISTRY_NATS_URL", None)
+    cli = [sys.executable, "-m", "mcp_registry.cli.registry.main"]
+    # Create the schema once, like the compose stack's init step, before four processes race.
+    init = subprocess.run(
+        [*cli, "db", "init"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+    )
+    assert init.returncode == 0, init.stdout + init.stderr
+    ports = {service: free_port() for service in SERVICES}
+    with ExitStack() as cleanup:
+        services: list[Child] = []
+        for service, port in ports.items():
+            args = [*cli, "serve", service, "--bind", f"127.0.0.1:{port}"]
+            child = spawn(service, args, workdir, env)
+            cleanup.callback(stop, child)
+            services.append(child)
+        for port in ports.values():
+            wait_until(f"http://127.0.0.1:{port}", "/v0/health", services)
+
+        port = free_port()
+        conf_dir = workdir / "conf.d"
+        conf_dir.mkdir()
+        routes = conf_dir / "registry.conf"
+        upstreams = conf_dir / "upstreams.conf"
+        routes.write_text(generate("nginx", listen=f"127.0.0.1:{port}"), encoding="utf-8")
+        addresses = {service: f"127.0.0.1:{p}" for service, p in ports.items()}
+        upstreams.write_text(generate("nginx-upstreams", addresses=addresses), encoding="utf-8")
+        conf = main_config(binary, workdir, [routes, upstreams])
+        checked = nginx_test(binary, workdir, conf)
+        assert checked.returncode == 0, checked.stderr
+        nginx = spawn("nginx", nginx_args(binary, workdir, conf, "-g", "daemon off;"), workdir, env)
+        # SIGQUIT: graceful shutdown, then the group kill in stop() as the last resort.
+        cleanup.callback(stop, nginx, signal.SIGQUIT)
+        url = f"http://127.0.0.1:{port}"
+        wait_until(url, "/-/router-health", [nginx, *services])
+        version = ".".join(str(part) for part in nginx_version(binary))
+        yield Ingress(url, binary, version, workdir, ports, nginx, services)
+
+
+def call(
+    ingress: Ingress,
+    method: str,
+    path: str,
+    body: Any = None,
+    token: str | None = None,
+) -> Reply:
+    headers = {"Accept": "application/json"}
+    data = None
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+        data = json.dumps(body).encode()
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    return request(ingress.url, method, path, headers=headers, body=data)
+
+
+def answered_by(reply: Reply, service: str, status: int) -> None:
+    """``service`` answered with ``status``, and the route table agrees it should."""
+    assert reply.status == status, reply.body
+    assert reply.header(SERVICE_HEADER) == service, (reply.headers, reply.body)
+
+
+@pytest.fixture(scope="module")
+def token(ingress: Ingress) -> str:
+    reply = call(ingress, "POST", "/v0/auth/none")
+    answered_by(reply, IDENTITY, 200)
+    value = reply.json["registry_token"]
+    assert isinstance(value, str)
+    return value
+
+
+# --- the configuration nginx runs is the committed one -----------------------------------
+
+
+def test_the_running_configuration_is_the_committed_one_but_for_addresses(
+    ingress: Ingress,
+) -> None:
+    committed = COMMITTED_ROUTES.read_text(encoding="utf-8")
+    running = (ingress.workdir / "conf.d" / "registry.conf").read_text(encoding="utf-8")
+    port = urllib.parse.urlsplit(ingress.url).port
+    assert changed_lines(committed, running) == [
+        f"-    listen {LISTEN_PORT};",
+        f"+    listen 127.0.0.1:{port};",
+    ]
+    committed_upstreams = COMMITTED_UPSTREAMS.read_text(encoding="utf-8")
+    running_upstreams = (ingress.workdir / "conf.d" / "upstreams.conf").read_text("utf-8")
+    changed = changed_lines(committed_upstreams, running_upstreams)
+    assert sorted(changed) == sorted(
+        [f"-    server {COMPOSE_UPSTREAM.format(service=s)};" for s in SERVICES]
+        + [f"+    server 127.0.0.1:{ingress.ports[s]};" for s in SERVICES]
+    )
+
+
+def test_nginx_accepts_the_committed_routes_verbatim(ingress: Ingress) -> None:
+    # The committed registry.conf byte for byte (`-t` does not bind its port 8080).
+    upstreams = ingress.workdir / "conf.d" / "upstreams.conf"
+    conf = main_config(ingress.binary, ingress.workdir, [COMMITTED_ROUTES, upstreams])
+    checked = nginx_test(ingress.binary, ingress.workdir, conf)
+    assert checked.returncode == 0, checked.stderr
+
+
+def _resolves(host: str) -> bool:
+    try:
+        socket.getaddrinfo(host, None)
+    except OSError:
+        return False
+    return True
+
+
+def test_the_committed_upstreams_fail_only_on_the_compose_host_names(ingress: Ingress) -> None:
+    # nginx resolves `server` host names when it loads the configuration; outside the
+    # compose network `discovery` & co. do not resolve, and that must be the only complaint.
+    conf = main_config(ingress.binary, ingress.workdir, [COMMITTED_ROUTES, COMMITTED_UPSTREAMS])
+    checked = nginx_test(ingress.binary, ingress.workdir, conf)
+    if all(_resolves(service) for service in SERVICES):
+        assert checked.returncode == 0, checked.stderr
+        return
+    assert checked.returncode != 0
+    emergencies = [line for line in checked.stderr.splitlines() if "[emerg]" in line]
+    assert len(emergencies) == 1, checked.stderr
+    host = re.search(r'host not found in upstream "([^":]+):8080"', emergencies[0])
+    assert host is not None, checked.stderr
+    assert host.group(1) in SERVICES
+    assert not _resolves(host.group(1))
+
+
+# --- requests through nginx reach the service the route table names ---------------------
+
+
+def test_the_router_answers_its_own_health(ingress: Ingress) -> None:
+    reply = request(ingress.url, "GET", "/-/router-health")
+    assert (reply.status, reply.body) == (200, b"ok\n")
+    assert reply.header(SERVICE_HEADER) is None
+    metrics = request(ingress.url, "GET", "/metrics")
+    assert metrics.status == 404
+    assert metrics.header(SERVICE_HEADER) is None
+
+
+def test_publish_then_read_back_through_an_encoded_slash(ingress: Ingress, token: str) -> None:
+    doc = {"$schema": SCHEMA, "name": NAME, "version": "1.0.0", "description": "Via nginx"}
+    published = call(ingress, "POST", "/v0/publish", doc, token)
+    answered_by(published, PUBLISHING, 200)
+
+    path = f"/v0/servers/{ENCODED}/versions/latest"
+    assert "%2F" in path
+    assert service_for("GET", path) == DISCOVERY
+    latest = call(ingress, "GET", path)
+    answered_by(latest, DISCOVERY, 200)
+    assert latest.json["server"]["name"] == NAME
+    assert latest.json["server"]["version"] == "1.0.0"
+    # Decoded, the name would add a segment and discovery would answer 404; nginx's own
+    # log shows the map sent the raw URI to the discovery upstream.
+    # nginx logs a request after it has answered it: give the line a moment to land.
+    line = f"GET {path} -> 127.0.0.1:{ingress.ports[DISCOVERY]} 200"
+    log = ingress.workdir / "access.log"
+    eventually(lambda: line in log.read_text(encoding="utf-8"), timeout=5, what=line)
+
+    listed = call(ingress, "GET", "/v0.1/servers?search=nginx-ingress&limit=5")
+    answered_by(listed, DISCOVERY, 200)
+    assert [s["server"]["name"] for s in listed.json["servers"]] == [NAME]
+
+    versions = call(ingress, "GET", f"/v0/servers/{ENCODED}/versions")
+    answered_by(versions, DISCOVERY, 200)
+
+
+def test_status_change_goes_to_publishing(ingress: Ingress, token: str) -> None:
+    doc = {"$schema": SCHEMA, "name": NAME + "-status", "version": "2.0.0", "description": "S"}
+    answered_by(call(ingress, "POST", "/v0/publish", doc, token), PUBLISHING, 200)
+    encoded = urllib.parse.quote(NAME + "-status", safe="")
+    path = f"/v0/servers/{encoded}/versions/2.0.0/status"
+    changed = call(ingress, "PATCH", path, {"status": "deprecated"}, token)
+    answered_by(changed, PUBLISHING, 200)
+    latest = call(ingress, "GET", f"/v0/servers/{encoded}/versions/2.0.0")
+    answered_by(latest, DISCOVERY, 200)
+    official = latest.json["_meta"]["io.modelcontextprotocol.registry/official"]
+    assert official["status"] == "deprecated"
+
+
+def test_validate_goes_to_publishing(ingress: Ingress) -> None:
+    doc = {"$schema": SCHEMA, "name": NAME, "version": "1.0.1", "description": "V"}
+    answered_by(call(ingress, "POST", "/v0/validate", doc), PUBLISHING, 200)
+
+
+def test_identity_routes(ingress: Ingress) -> None:
+    providers = call(ingress, "GET", "/v0/auth/providers")
+    answered_by(providers, IDENTITY, 200)
+    jwks = call(ingress, "GET", "/.well-known/jwks.json")
+    answered_by(jwks, IDENTITY, 200)
+    assert jwks.json["keys"]
+    assert all(key["kty"] == "OKP" for key in jwks.json["keys"])
+
+
+def test_verify_domain_reaches_domains(ingress: Ingress, token: str) -> None:
+    reply = call(ingress, "POST", "/v0/verify-domain", {"domain": "example.com"}, token)
+    answered_by(reply, DOMAINS, 200)
+    # A DNS challenge: only the domains service produces this document.
+    assert reply.json["domain"] == "example.com"
+    assert reply.json["state"] == "pending"
+    assert reply.json["record"]["type"] == "TXT"
+
+
+def test_admin_edit_is_refused_by_publishing(ingress: Ingress, token: str) -> None:
+    doc = {"$schema": SCHEMA, "name": NAME, "version": "1.0.0", "description": "Edited"}
+    reply = call(ingress, "PUT", f"/v0/servers/{ENCODED}/versions/1.0.0", doc, token)
+    answered_by(reply, PUBLISHING, 403)
+
+
+def test_trailing_slash_is_redirected_by_the_owner(ingress: Ingress) -> None:
+    reply = call(ingress, "GET", f"/v0/servers/{ENCODED}/versions/?limit=1")
+    answered_by(reply, DISCOVERY, 308)
+    assert reply.header("location") == f"/v0/servers/{ENCODED}/versions?limit=1"
+    posted = call(ingress, "POST", "/v0/validate/", {})
+    answered_by(posted, PUBLISHING, 308)
+
+
+def test_unknown_route_is_the_fallbacks_problem(ingress: Ingress) -> None:
+    reply = call(ingress, "GET", "/v0/no-such-route")
+    answered_by(reply, DISCOVERY, 404)
+    assert reply.header("content-type") == "application/problem+json"
+    assert reply.json["status"] == 404
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "service", "allowed"),
+    [
+        ("DELETE", "/v0/publish", PUBLISHING, "POST"),
+        ("GET", "/v0/auth/none", IDENTITY, "POST"),
+        ("DELETE", "/v0/servers", DISCOVERY, "GET"),
+    ],
+)
+def test_a_wrong_method_is_answered_by_the_paths_owner(
+    ingress: Ingress, method: str, path: str, service: str, allowed: str
+) -> None:
+    assert service_for(method, path) == service
+    reply = call(ingress, method, path)
+    answered_by(reply, service, 405)
+    allow = {m.strip() for m in (reply.header("allow") or "").split(",")}
+    assert allowed in allow

@@ -1,0 +1,160 @@
+"""Publishing re-checks verified-domain grants over a real nats-server before a new version.
+
+A minimal responder serves the ``registry.domains.grants`` contract here (the real domains
+service answers it in ``tests/integration/domains/test_publish_after_revoke.py``).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import falcon.testing
+import pytest
+
+from mcp_registry.services.wiring import ProcessDeps, build_service
+from mcp_registry.shared.auth.domain_grant_sources import NatsDomainGrants
+from mcp_registry.shared.auth.domain_grants import QUEUE, SUBJECT, grants_reply
+from mcp_registry.shared.auth.permissions import Permission
+from mcp_registry.shared.config import Settings
+from mcp_registry.shared.events.embedded import EmbeddedNats
+from tests.integration.events.conftest import make_bridge, nats_server  # noqa: F401
+from tests.integration.publishing.conftest import MakePublishing, Publishing, server_doc
+from tests.support.nats import BridgeFactory
+
+pytestmark = pytest.mark.nats
+
+EXAMPLE = (Permission("publish", "com.example/*"), Permission("publish", "com.example.*"))
+
+
+class DomainsStandIn:
+    """Answers grants requests from a table the test changes (a revoke empties it)."""
+
+    def __init__(self) -> None:
+        self.grants: dict[tuple[str, str], tuple[Permission, ...]] = {}
+        self.asked = 0
+
+    def __call__(self, payload: dict[str, Any]) -> dict[str, Any]:
+        self.asked += 1
+        key = (payload["auth_method"], payload["auth_method_sub"])
+        return grants_reply(self.grants.get(key, ()))
+
+
+def publishing_over_nats(
+    make_publishing: MakePublishing, bridges: BridgeFactory, url: str, timeout: float = 2.0
+) -> Publishing:
+    caller = bridges(url, name="publishing")
+    assert caller.wait_connected(5)
+    return make_publishing(domain_grants=NatsDomainGrants(caller, timeout=timeout))
+
+
+def test_granted_publishes_revoked_is_refused_with_the_same_token(
+    nats_server: EmbeddedNats,  # noqa: F811
+    make_bridge: BridgeFactory,  # noqa: F811
+    make_publishing: MakePublishing,
+) -> None:
+    domains = DomainsStandIn()
+    domains.grants[("github-at", "alice")] = EXAMPLE
+    make_bridge(nats_server.url, name="domains").reply(SUBJECT, domains, queue=QUEUE)
+    pub = publishing_over_nats(make_publishing, make_bridge, nats_server.url)
+    # Minted while example.com was verified, like identity does.
+    token = pub.tokens.bearer(
+        ("io.github.alice/*",), from_domains=("com.example/*", "com.example.*")
+    )
+
+    assert pub.publish(server_doc("com.example/x-server", "1.0.0"), token).status_code == 200
+    assert pub.publish(server_doc("com.example.api/y-server", "1.0.0"), token).status_code == 200
+    assert domains.asked == 2
+
+    domains.grants.clear()  # the domains worker revoked example.com
+    refused = pub.publish(server_doc("com.example/x-server", "1.0.1"), token)
+    assert refused.status_code == 403, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert "verified domain example.com" in refused.json["detail"]
+    assert "revoked or is no longer yours" in refused.json["detail"]
+    assert [r.version for r in pub.store.list_versions("com.example/x-server")] == ["1.0.0"]
+    # Its own namespace does not depend on the domains service.
+    assert pub.publish(server_doc("io.github.alice/z-server", "1.0.0"), token).status_code == 200
+    assert domains.asked == 3
+
+    domains.grants[("github-at", "alice")] = EXAMPLE  # re-verified
+    assert pub.publish(server_doc("com.example/x-server", "1.0.1"), token).status_code == 200
+
+
+def test_no_domains_service_is_a_fast_503_with_retry_after(
+    nats_server: EmbeddedNats,  # noqa: F811
+    make_bridge: BridgeFactory,  # noqa: F811
+    make_publishing: MakePublishing,
+) -> None:
+    pub = publishing_over_nats(make_publishing, make_bridge, nats_server.url, timeout=0.3)
+    token = pub.tokens.bearer(from_domains=("com.example/*",))
+
+    started = time.monotonic()
+    result = pub.publish(server_doc("com.example/x-server", "1.0.0"), token)
+
+    assert time.monotonic() - started < 1.0
+    assert result.status_code == 503, result.text
+    assert result.headers["content-type"] == "application/problem+json"
+    assert result.headers["retry-after"] == "5"
+    assert "still verified" in result.json["detail"]
+    assert pub.store.list_versions("com.example/x-server") == []
+    # Publishes that do not rest on a domain never ask.
+    admin = pub.tokens.bearer(("*",), from_domains=("com.example/*",))
+    assert pub.publish(server_doc("com.example/x-server", "1.0.0"), admin).status_code == 200
+    dns = pub.tokens.bearer(("com.example/*",), method="dns", sub="example.com")
+    assert pub.publish(server_doc("com.example/y-server", "1.0.0"), dns).status_code == 200
+
+
+def test_a_slow_domains_service_is_not_waited_for(
+    nats_server: EmbeddedNats,  # noqa: F811
+    make_bridge: BridgeFactory,  # noqa: F811
+    make_publishing: MakePublishing,
+) -> None:
+    release = threading.Event()
+
+    def stuck(payload: dict[str, Any]) -> dict[str, Any]:
+        release.wait(5)
+        return grants_reply(EXAMPLE)
+
+    make_bridge(nats_server.url, name="domains").reply(SUBJECT, stuck, queue=QUEUE)
+    pub = publishing_over_nats(make_publishing, make_bridge, nats_server.url, timeout=0.2)
+    token = pub.tokens.bearer(from_domains=("com.example/*",))
+    try:
+        started = time.monotonic()
+        result = pub.publish(server_doc("com.example/x-server", "1.0.0"), token)
+        elapsed = time.monotonic() - started
+    finally:
+        release.set()
+    assert result.status_code == 503
+    assert result.headers["retry-after"] == "5"
+    assert elapsed < 1.5
+
+
+def test_the_process_wiring_asks_over_nats_or_skips_without_it(
+    nats_server: EmbeddedNats,  # noqa: F811
+    make_bridge: BridgeFactory,  # noqa: F811
+    settings: Settings,
+    make_publishing: MakePublishing,
+) -> None:
+    token = make_publishing().tokens.bearer(from_domains=("com.example/*",))
+    doc = server_doc("com.example/x-server", "1.0.0")
+
+    without_nats = ProcessDeps(settings)
+    try:
+        client = falcon.testing.TestClient(build_service("publishing", without_nats))
+        # No NATS, no domains service to ask: the token's grant holds until it expires.
+        assert client.simulate_post("/v0/publish", json=doc, headers=token).status_code == 200
+    finally:
+        without_nats.close()
+
+    make_bridge(nats_server.url, name="domains").reply(SUBJECT, DomainsStandIn(), queue=QUEUE)
+    with_nats = ProcessDeps(settings.replace(nats_url=nats_server.url))
+    try:
+        client = falcon.testing.TestClient(build_service("publishing", with_nats))
+        assert with_nats.bridge is not None
+        assert with_nats.bridge.wait_connected(5)
+        again = server_doc("com.example/x-server", "1.0.1")
+        assert client.simulate_post("/v0/publish", json=again, headers=token).status_code == 403
+    finally:
+        with_nats.close()
