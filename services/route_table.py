@@ -86,6 +86,8 @@ ROUTES: tuple[Route, ...] = (
     Route(READ, "/docs", DISCOVERY, prefixed=False),
     # every service answers; scraped from each service directly, never through the ingress
     Route(READ, "/metrics", DISCOVERY, prefixed=False, public=False),
+    # Readiness for probes: tells the world which dependency is down, so not public either.
+    Route(READ, "/ready", DISCOVERY, prefixed=False, public=False),
 )
 
 PUBLIC_ROUTES: tuple[Route, ...] = tuple(route for route in ROUTES if route.public)

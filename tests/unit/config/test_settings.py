@@ -49,3 +49,13 @@ def test_to_env_round_trips() -> None:
         {"MCP_REGISTRY_WORKERS": "3", "MCP_REGISTRY_ENABLE_REGISTRY_VALIDATION": "false"}
     )
     assert Settings.from_env(settings.to_env()) == settings
+
+
+def test_the_cli_points_out_unknown_registry_variables() -> None:
+    from click.testing import CliRunner
+
+    from mcp_registry.cli.registry.main import cli
+
+    result = CliRunner().invoke(cli, ["config"], env={"MCP_REGISTRY_WORKRES": "4"})
+    assert result.exit_code == 0
+    assert "MCP_REGISTRY_WORKRES is not a registry setting" in result.stderr
