@@ -129,6 +129,13 @@ class Settings:
             "(at least the token lifetime, so issued tokens keep verifying)"
         },
     )
+    jwt_key_activation_delay: float = field(
+        default=15.0,
+        metadata={
+            "doc": "seconds `mcp-registry keys rotate` publishes a new signing key in the JWKS "
+            "before it signs (at least `JWKS_REFRESH_INTERVAL`, so verifiers can fetch it first)"
+        },
+    )
     github_api_url: str = field(
         default="https://api.github.com", metadata={"doc": "GitHub REST API base URL (`github-at`)"}
     )
@@ -357,6 +364,14 @@ class Settings:
             raise ConfigError(
                 f"{PREFIX}JWT_KEY_RETENTION: must be at least {PREFIX}TOKEN_LIFETIME "
                 "(tokens signed by a rotated-out key must keep verifying until they expire)"
+            )
+        if self.jwt_key_activation_delay < self.jwks_refresh_interval:
+            # Below it, a verifier that fetched the JWKS just before a rotation may not refetch
+            # yet when the first new-key token arrives, and answers 401. Checked against this
+            # process's interval: deployments give every service the same value.
+            raise ConfigError(
+                f"{PREFIX}JWT_KEY_ACTIVATION_DELAY: must be at least "
+                f"{PREFIX}JWKS_REFRESH_INTERVAL (a new key must be fetchable before it signs)"
             )
         if self.domain_revoke_after_failures < 1:
             raise ConfigError(f"{PREFIX}DOMAIN_REVOKE_AFTER_FAILURES: must be at least 1")

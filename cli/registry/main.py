@@ -209,27 +209,40 @@ def keys_generate() -> None:
 
 @keys.command("rotate")
 def keys_rotate() -> None:
-    """Make a new key current; the previous one keeps verifying for JWT_KEY_RETENTION seconds.
+    """Add a new key: in the JWKS now, signing after JWT_KEY_ACTIVATION_DELAY seconds.
 
-    Running services pick the new key up on their next token; keys rotated out longer ago
-    than the retention are deleted.
+    Until then the previous key keeps signing, so every verifier can fetch the new key before
+    it meets a token naming it; afterwards the previous key keeps verifying for
+    JWT_KEY_RETENTION seconds. Running services pick the change up without a restart; keys
+    that stopped signing longer ago than the retention are deleted.
     """
     from datetime import timedelta
 
     from mcp_registry.shared.auth.signing_keys import KeyDirectory, SigningKeyError
+    from mcp_registry.shared.clock import format_rfc3339
 
     settings = settings_from_environment()
     directory = KeyDirectory(settings.effective_jwt_keys_dir)
     try:
-        entry = directory.rotate(timedelta(seconds=settings.jwt_key_retention))
+        entry = directory.rotate(
+            timedelta(seconds=settings.jwt_key_retention),
+            activation_delay=timedelta(seconds=settings.jwt_key_activation_delay),
+        )
     except SigningKeyError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"key {entry.kid} is now current in {directory.path}")
+    click.echo(
+        f"key {entry.kid} is published now and signs from {format_rfc3339(entry.signs_from)} "
+        f"in {directory.path}"
+    )
 
 
 @keys.command("list")
 def keys_list() -> None:
-    """Show each key: id, created, rotated out, current or not."""
+    """Show each key: id, status (current, next or retired), created, and its window's edge.
+
+    A current key shows when it stops signing once a successor is scheduled; a next key
+    when it starts; a retired key when it stopped.
+    """
     from mcp_registry.shared.auth.signing_keys import KeyDirectory, SigningKeyError
     from mcp_registry.shared.clock import format_rfc3339
 
@@ -241,12 +254,17 @@ def keys_list() -> None:
     if not entries:
         click.echo(f"no keys in {directory.path}")
     for entry in entries:
-        retired = format_rfc3339(entry.retired_at) if entry.retired_at else "-"
-        mark = "current" if entry.current else "retired"
-        click.echo(
-            f"{entry.kid}  {mark:<8} created {format_rfc3339(entry.created_at)}  "
-            f"rotated out {retired}"
-        )
+        created = f"created {format_rfc3339(entry.created_at)}"
+        if entry.status == "next":
+            click.echo(
+                f"{entry.kid}  next (signs from {format_rfc3339(entry.signs_from)})  {created}"
+            )
+        elif entry.status == "current":
+            until = f"  until {format_rfc3339(entry.retired_at)}" if entry.retired_at else ""
+            click.echo(f"{entry.kid}  current  {created}{until}")
+        else:
+            retired = format_rfc3339(entry.retired_at) if entry.retired_at else "-"
+            click.echo(f"{entry.kid}  retired  {created}  rotated out {retired}")
 
 
 @cli.command()

@@ -55,5 +55,6 @@ class JwksResource:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         resp.media = self._document()
-        # Short, so a rotation reaches remote verifiers well within a key's overlap.
-        resp.cache_control = ["public", "max-age=60"]
+        # Not cached by intermediaries: a rotation counts on the new key being served from the
+        # moment it is written (verifiers cache the keys themselves, see ``JwksCache``).
+        resp.cache_control = ["no-cache"]

@@ -14,16 +14,22 @@ from mcp_registry.shared.auth.domain_grant_sources import (
     NatsDomainGrants,
     NoDomainGrants,
 )
+from mcp_registry.shared.clock import Clock, utcnow
 
 if TYPE_CHECKING:
     from mcp_registry.services.wiring import ProcessDeps
 
 
-def build(deps: ProcessDeps) -> falcon.App[falcon.Request, falcon.Response]:
-    """The identity app of this worker over the installed, allowed plugins."""
+def build(
+    deps: ProcessDeps, *, clock: Clock = utcnow
+) -> falcon.App[falcon.Request, falcon.Response]:
+    """The identity app of this worker over the installed, allowed plugins.
+
+    ``clock`` decides which key signs and how long tokens live (tests move it).
+    """
     settings = deps.settings
     plugins = deps.plugins
-    keys = key_ring(settings)
+    keys = key_ring(settings, clock=clock)
     bridge = deps.bridge
     grants: DomainGrantSource = (
         NatsDomainGrants(bridge, timeout=settings.domain_grants_timeout)
@@ -32,7 +38,7 @@ def build(deps: ProcessDeps) -> falcon.App[falcon.Request, falcon.Response]:
     )
     exchange = TokenExchange(
         plugins.identity_providers(settings),
-        token_issuer(settings, keys),
+        token_issuer(settings, keys, clock=clock),
         grants,
         plugins.extra_permissions,
     )

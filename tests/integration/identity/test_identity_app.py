@@ -23,6 +23,8 @@ def test_providers_lists_every_enabled_method(identity: IdentityClient) -> None:
 def test_jwks_publishes_the_signing_key(identity: IdentityClient) -> None:
     result = identity.client.simulate_get("/.well-known/jwks.json")
     assert result.status_code == 200
+    # A rotation relies on the JWKS serving a new key at once: no cache in between may hold it.
+    assert result.headers["cache-control"] == "no-cache"
     (key,) = result.json["keys"]
     assert key["kty"] == "OKP"
     assert key["crv"] == "Ed25519"

@@ -1,7 +1,9 @@
 """Publishing verifies identity's tokens through identity's JWKS over HTTP (``JWKS_URL``).
 
 A real identity app (its key directory, rotation as ``mcp-registry keys rotate`` does it) is
-served on loopback; publishing holds no private key and fetches the public keys from it.
+served on loopback; publishing holds no private key and fetches the public keys from it. One
+fake clock drives both: identity's wall clock (which key signs) and publishing's monotonic
+one (when it may refetch).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import logging
 import socket
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,7 @@ from mcp_registry.shared.auth.jwks import jwks_document
 from mcp_registry.shared.auth.jwks_cache import MAX_DOCUMENT_BYTES
 from mcp_registry.shared.auth.remote_keys import RemoteKeys
 from mcp_registry.shared.auth.signing_keys import KeyDirectory, SigningKey
+from mcp_registry.shared.clock import utcnow
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.storage.sqlite import SqliteServerStore
 from tests.integration.publishing.conftest import server_doc
@@ -39,20 +42,40 @@ from tests.support.wsgi_server import served
 
 JWKS_PATH = "/.well-known/jwks.json"
 INTERVAL = 10.0
+DELAY = 15.0  # the default activation delay, above INTERVAL
 MAX_AGE = 300.0
 StartResponse = Callable[..., Any]
 HS_SECRET = "a-shared-secret-of-at-least-32-bytes"
 HS_K = "YS1zaGFyZWQtc2VjcmV0LW9mLWF0LWxlYXN0LTMyLWJ5dGVz"  # HS_SECRET, base64url
 
 
+class FakeClock:
+    """Seconds on a monotonic scale (``clock()``) and the matching UTC time (``utc()``).
+
+    The UTC reading starts at the real time, so services built without this clock (the
+    wired publishing test) still accept identity's tokens.
+    """
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self._epoch = utcnow() - timedelta(seconds=self.now)
+
+    def __call__(self) -> float:
+        return self.now
+
+    def utc(self) -> datetime:
+        return self._epoch + timedelta(seconds=self.now)
+
+
 class Identity:
     """The identity app behind a switch: ``up = False`` answers 502, like a proxy with no
     backend; counts JWKS requests."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, clock: FakeClock) -> None:
         self.settings = settings
+        self.clock = clock
         self.deps = ProcessDeps(settings)
-        self.app = build_identity(self.deps)
+        self.app = build_identity(self.deps, clock=clock.utc)
         self.client = falcon.testing.TestClient(self.app)
         self.up = True
         self.jwks_fetches = 0
@@ -72,17 +95,12 @@ class Identity:
         return {"Authorization": f"Bearer {result.json['registry_token']}"}
 
     def rotate(self) -> str:
-        """``mcp-registry keys rotate``; returns the new current kid."""
-        directory = KeyDirectory(self.settings.effective_jwt_keys_dir)
-        return directory.rotate(timedelta(seconds=self.settings.jwt_key_retention)).kid
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+        """``mcp-registry keys rotate``; returns the new kid (signing after the delay)."""
+        directory = KeyDirectory(self.settings.effective_jwt_keys_dir, clock=self.clock.utc)
+        return directory.rotate(
+            timedelta(seconds=self.settings.jwt_key_retention),
+            activation_delay=timedelta(seconds=self.settings.jwt_key_activation_delay),
+        ).kid
 
 
 @dataclass
@@ -98,15 +116,27 @@ class Publishing:
         return self.client.simulate_post("/v0/publish", json=doc, headers=headers)
 
 
+def kid_of(headers: dict[str, str]) -> str:
+    kid = jwt.get_unverified_header(headers["Authorization"].removeprefix("Bearer "))["kid"]
+    assert isinstance(kid, str)
+    return kid
+
+
 @pytest.fixture
-def identity(tmp_path: Path) -> Iterator[Identity]:
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def identity(tmp_path: Path, clock: FakeClock) -> Iterator[Identity]:
     settings = Settings(
         data_dir=str(tmp_path / "identity"),
         jwt_keys_dir=str(tmp_path / "identity-keys"),
         enable_anonymous_auth=True,
     )
-    KeyDirectory(settings.effective_jwt_keys_dir).generate()
-    app = Identity(settings)
+    assert settings.jwt_key_activation_delay == DELAY
+    KeyDirectory(settings.effective_jwt_keys_dir, clock=clock.utc).generate()
+    app = Identity(settings, clock)
     yield app
     app.deps.close()
 
@@ -127,8 +157,8 @@ def publishing_settings(tmp_path: Path, jwks_url: str) -> Settings:
 
 
 @pytest.fixture
-def make_publishing(tmp_path: Path) -> Iterator[Callable[[str], Publishing]]:
-    """Publishing over a fresh store, verifying with ``RemoteKeys(url)`` on a fake clock."""
+def make_publishing(tmp_path: Path, clock: FakeClock) -> Iterator[Callable[[str], Publishing]]:
+    """Publishing over a fresh store, verifying with ``RemoteKeys(url)`` on the fake clock."""
     stores: list[SqliteServerStore] = []
 
     def make(url: str) -> Publishing:
@@ -136,9 +166,9 @@ def make_publishing(tmp_path: Path) -> Iterator[Callable[[str], Publishing]]:
         store = SqliteServerStore(str(tmp_path / f"publishing-{len(stores)}.db"))
         store.init()
         stores.append(store)
-        clock = FakeClock()
         keys = RemoteKeys(url, timeout=2.0, refresh_interval=INTERVAL, max_age=MAX_AGE, clock=clock)
-        app = create_publishing(settings, store=store, verifier=token_verifier(settings, keys))
+        verifier = token_verifier(settings, keys, clock=clock.utc)
+        app = create_publishing(settings, store=store, verifier=verifier)
         return Publishing(falcon.testing.TestClient(app), clock)
 
     yield make
@@ -182,8 +212,10 @@ def test_keys_are_cached_and_a_rotated_key_verifies_after_one_refresh(
     assert identity.jwks_fetches == 1
 
     publishing.clock.now += INTERVAL
-    identity.rotate()
+    rotated = identity.rotate()
+    publishing.clock.now += DELAY
     new = identity.login()
+    assert kid_of(new) == rotated
     assert publishing.publish(new).status_code == 200
     assert identity.jwks_fetches == 2  # exactly one refresh
     # Tokens of the rotated-out key keep verifying during the retention window.
@@ -191,19 +223,32 @@ def test_keys_are_cached_and_a_rotated_key_verifies_after_one_refresh(
     assert identity.jwks_fetches == 2
 
 
-def test_a_rotation_right_after_a_fetch_waits_for_the_refresh_interval(
+def test_a_rotation_right_after_a_fetch_leaves_no_401_window(
     identity: Identity, identity_url: str, make_publishing: Callable[[str], Publishing]
 ) -> None:
+    """Publish before signing: the new key signs only once every verifier may refetch."""
     publishing = make_publishing(identity_url + JWKS_PATH)
-    assert publishing.publish(identity.login()).status_code == 200
-    identity.rotate()
-    new = identity.login()
-    # The unknown kid does not trigger a second fetch within the interval: 401, no request.
-    assert publishing.publish(new).status_code == 401
+    old = identity.login()
+    assert publishing.publish(old).status_code == 200  # fetched just before the rotation
     assert identity.jwks_fetches == 1
-    publishing.clock.now += INTERVAL
-    assert publishing.publish(new).status_code == 200
+    # A second verifier whose first fetch comes right after the rotation.
+    late = make_publishing(identity_url + JWKS_PATH)
+
+    new_kid = identity.rotate()
+    assert late.publish(old).status_code == 200
     assert identity.jwks_fetches == 2
+    # Half-second steps through the delay and one refresh interval past it: both verifiers
+    # accept tokens of the old key and every freshly minted token at every moment.
+    for step in range(int((DELAY + INTERVAL) * 2) + 1):
+        elapsed = step / 2
+        identity.clock.now = 1000.0 + elapsed
+        fresh = identity.login()
+        assert kid_of(fresh) == (kid_of(old) if elapsed < DELAY else new_kid), elapsed
+        for verifier in (publishing, late):
+            assert verifier.publish(fresh).status_code == 200, elapsed
+            assert verifier.publish(old).status_code == 200, elapsed
+    # The first new-kid token cost the early verifier one refetch; the late one had the key.
+    assert identity.jwks_fetches == 3
 
 
 def test_identity_unreachable_on_first_use_is_503(
@@ -235,6 +280,7 @@ def test_identity_down_keeps_the_last_good_keys(
 
     identity.up = False
     publishing.clock.now += MAX_AGE  # The keys are due for a refresh, which fails.
+    token = identity.login()  # The first one has expired by now; same key.
     with caplog.at_level(logging.WARNING):
         assert publishing.publish(token).status_code == 200
     assert identity.jwks_fetches == 3
@@ -243,7 +289,7 @@ def test_identity_down_keeps_the_last_good_keys(
 
     # A kid it cannot look up while identity is down is retryable, not a 401.
     identity.rotate()
-    publishing.clock.now += INTERVAL
+    publishing.clock.now += DELAY
     assert_unavailable(publishing.publish(identity.login()))
 
 

@@ -46,6 +46,20 @@ def test_jwks_settings_are_checked() -> None:
     assert settings.jwks_url == "https://id.example/jwks.json"
 
 
+def test_a_new_key_must_be_fetchable_before_it_signs() -> None:
+    """The activation delay may not be shorter than the JWKS refresh interval."""
+    assert Settings.from_env({}).jwt_key_activation_delay > Settings().jwks_refresh_interval
+    with pytest.raises(ConfigError, match="MCP_REGISTRY_JWT_KEY_ACTIVATION_DELAY"):
+        Settings.from_env({"MCP_REGISTRY_JWT_KEY_ACTIVATION_DELAY": "9.5"})
+    with pytest.raises(ConfigError, match="MCP_REGISTRY_JWT_KEY_ACTIVATION_DELAY"):
+        Settings.from_env({"MCP_REGISTRY_JWKS_REFRESH_INTERVAL": "30"})
+    equal = {
+        "MCP_REGISTRY_JWT_KEY_ACTIVATION_DELAY": "30",
+        "MCP_REGISTRY_JWKS_REFRESH_INTERVAL": "30",
+    }
+    assert Settings.from_env(equal).jwt_key_activation_delay == 30.0
+
+
 def test_only_ed25519_signature_keys_are_taken_from_a_jwks() -> None:
     public = Ed25519PrivateKey.generate().public_key()
     x = b64url(raw_public_bytes(public))

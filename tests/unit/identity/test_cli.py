@@ -50,9 +50,39 @@ def test_keys_generate_rotate_list(env: dict[str, str], tmp_path: Path) -> None:
     rotated = runner.invoke(cli, ["keys", "rotate"], env=env)
     assert rotated.exit_code == 0, rotated.output
     second = rotated.output.split()[1]
+    assert "is published now and signs from" in rotated.output
+    # The new key waits out the activation delay (default 15 s) while the first one signs.
+    listed = runner.invoke(cli, ["keys", "list"], env=env).output.splitlines()
+    signs_from = rotated.output.split()[8]
+    assert listed[0].startswith(f"{first}  current  created ")
+    assert listed[0].endswith(f"  until {signs_from}")
+    assert listed[1].startswith(f"{second}  next (signs from {signs_from})  created ")
+    assert (tmp_path / "data" / "keys" / f"{second}.pem").exists()
+
+
+def test_keys_rotate_without_delay_retires_the_old_key_at_once(env: dict[str, str]) -> None:
+    runner = CliRunner()
+    first = runner.invoke(cli, ["keys", "generate"], env=env).output.split()[2]
+    no_delay = {
+        **env,
+        "MCP_REGISTRY_JWT_KEY_ACTIVATION_DELAY": "0",
+        "MCP_REGISTRY_JWKS_REFRESH_INTERVAL": "0",
+    }
+    rotated = runner.invoke(cli, ["keys", "rotate"], env=no_delay)
+    assert rotated.exit_code == 0, rotated.output
+    second, signs_from = rotated.output.split()[1], rotated.output.split()[8]
     listed = runner.invoke(cli, ["keys", "list"], env=env).output.splitlines()
     assert [line.split()[:2] for line in listed] == [[first, "retired"], [second, "current"]]
-    assert (tmp_path / "data" / "keys" / f"{second}.pem").exists()
+    assert listed[0].endswith(f"  rotated out {signs_from}")
+
+
+def test_keys_rotate_refuses_a_delay_below_the_refresh_interval(env: dict[str, str]) -> None:
+    runner = CliRunner()
+    runner.invoke(cli, ["keys", "generate"], env=env)
+    short = {**env, "MCP_REGISTRY_JWT_KEY_ACTIVATION_DELAY": "5"}
+    rotated = runner.invoke(cli, ["keys", "rotate"], env=short)
+    assert rotated.exit_code != 0
+    assert "JWT_KEY_ACTIVATION_DELAY: must be at least" in rotated.output
 
 
 def test_config_never_prints_the_signing_key(env: dict[str, str]) -> None:
