@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from tests.support.catalog import make_catalog
+from tests.support.dns_server import LocalDns
 from tests.support.http import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,3 +115,10 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningRegist
     running = start_registry(tmp_path_factory.mktemp("e2e"), make_catalog(n_servers=200, seed=7))
     yield running
     stop_registry(running)
+
+
+@pytest.fixture(scope="module")
+def dns() -> Iterator[LocalDns]:
+    """A local authoritative DNS server whose records a test module changes."""
+    with LocalDns() as server:
+        yield server

@@ -29,12 +29,6 @@ SCHEMA = "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schem
 
 
 @pytest.fixture(scope="module")
-def dns() -> Iterator[LocalDns]:
-    with LocalDns() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory, dns: LocalDns) -> Iterator[RunningRegistry]:
     github = FakeGitHub()
     github.add_user("gho_carol", GitHubUser("carol"))

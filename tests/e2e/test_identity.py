@@ -35,12 +35,6 @@ def github() -> Iterator[tuple[FakeGitHub, LocalServer]]:
         yield fake, server
 
 
-@pytest.fixture(scope="module")
-def dns() -> Iterator[LocalDns]:
-    with LocalDns() as server:
-        yield server
-
-
 @dataclass
 class Issuers:
     """Local OIDC issuers standing in for GitHub Actions, Google and GitLab."""

@@ -29,12 +29,6 @@ PYPROJECT = '[project]\nname = "weather-mcp"\nversion = "1.0.0"\ndescription = "
 
 
 @pytest.fixture(scope="module")
-def dns() -> Iterator[LocalDns]:
-    with LocalDns() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory, dns: LocalDns) -> Iterator[RunningRegistry]:
     github = FakeGitHub()
     github.add_user("gho_alice", GitHubUser("alice"))
