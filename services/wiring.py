@@ -110,7 +110,7 @@ BUILDERS: dict[str, Callable[[ProcessDeps], WSGIApp]] = {
     IDENTITY: _build_identity,
     DOMAINS: _build_domains,
 }
-"""Services this build can run; the others answer 503 until they land."""
+"""Every service by name; a composition of some of them answers 503 for the others' routes."""
 
 
 def available_services() -> tuple[str, ...]:
