@@ -6,7 +6,6 @@ carries every package.json field) and compares its ``mcpName`` with the server n
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
@@ -15,7 +14,12 @@ from mcp_registry.plugins.package_base_url import checked_base_url
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.plugins.markers import hookimpl
 from mcp_registry.shared.plugins.package_http import origin_of
-from mcp_registry.shared.plugins.packages import PackageRejected, PackageValidator, RegistryFetch
+from mcp_registry.shared.plugins.packages import (
+    PackageRejected,
+    PackageValidator,
+    RegistryFetch,
+    fetch_version_metadata,
+)
 
 
 class NpmValidator:
@@ -32,15 +36,9 @@ class NpmValidator:
         identifier, version = str(package.get("identifier")), str(package.get("version"))
         # Scoped names keep their '@' and encode the '/' as the npm registry expects.
         url = f"{base}/{quote(identifier, safe='@')}/{quote(version, safe='')}"
-        status, body = http.get(url)
-        if status != 200:
-            raise PackageRejected(
-                f"NPM package '{identifier}' version {version} not found (status: {status})"
-            )
-        try:
-            document = json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            raise PackageRejected(f"NPM package '{identifier}': metadata is not JSON") from None
+        document = fetch_version_metadata(
+            http, url, registry="NPM", identifier=identifier, version=version
+        )
         mcp_name = document.get("mcpName") if isinstance(document, dict) else None
         if not mcp_name:
             raise PackageRejected(

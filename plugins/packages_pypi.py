@@ -6,7 +6,6 @@ Fetches ``<PyPI>/pypi/<identifier>/<version>/json`` and searches ``info.descript
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
@@ -16,7 +15,12 @@ from mcp_registry.plugins.readme_marker import declares_mcp_name
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.plugins.markers import hookimpl
 from mcp_registry.shared.plugins.package_http import origin_of
-from mcp_registry.shared.plugins.packages import PackageRejected, PackageValidator, RegistryFetch
+from mcp_registry.shared.plugins.packages import (
+    PackageRejected,
+    PackageValidator,
+    RegistryFetch,
+    fetch_version_metadata,
+)
 
 
 class PypiValidator:
@@ -32,15 +36,12 @@ class PypiValidator:
         base = checked_base_url(package, self._base, "pypi")
         identifier, version = str(package.get("identifier")), str(package.get("version"))
         url = f"{base}/pypi/{quote(identifier, safe='')}/{quote(version, safe='')}/json"
-        status, body = http.get(url)
-        if status != 200:
-            raise PackageRejected(
-                f"PyPI package '{identifier}' version {version} not found (status: {status})"
-            )
+        document = fetch_version_metadata(
+            http, url, registry="PyPI", identifier=identifier, version=version
+        )
         try:
-            document = json.loads(body)
             description = document["info"]["description"] or ""
-        except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError):
+        except (KeyError, TypeError):
             raise PackageRejected(
                 f"PyPI package '{identifier}': metadata has no info.description"
             ) from None

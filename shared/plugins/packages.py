@@ -17,6 +17,7 @@ Returning normally means the package is owned by the server.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any, Protocol, runtime_checkable
 
@@ -75,3 +76,23 @@ class PackageValidator(Protocol):
     def check(self, package: Mapping[str, Any], server_name: str, http: RegistryFetch) -> None:
         """Return when ``package`` belongs to ``server_name``; raise otherwise (module doc)."""
         ...
+
+
+def fetch_version_metadata(
+    http: RegistryFetch, url: str, *, registry: str, identifier: str, version: str
+) -> Any:
+    """The JSON document a package registry serves at ``url`` for one package version.
+
+    Raises :class:`PackageRejected` naming ``registry`` (e.g. ``NPM``, ``PyPI``) when the
+    version is not there (any status but 200) or the body is not JSON; upstream trouble
+    (429/5xx, timeouts) is ``http``'s to raise as retryable.
+    """
+    status, body = http.get(url)
+    if status != 200:
+        raise PackageRejected(
+            f"{registry} package '{identifier}' version {version} not found (status: {status})"
+        )
+    try:
+        return json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise PackageRejected(f"{registry} package '{identifier}': metadata is not JSON") from None
