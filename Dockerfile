@@ -10,14 +10,14 @@ ARG PYTHON_VERSION=3.12
 FROM python:${PYTHON_VERSION}-slim AS builder
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 WORKDIR /src
-COPY pyproject.toml README.md ./
-# mcp_registry/ holds symlinks to the top-level folders; copying both keeps them resolving.
-COPY mcp_registry ./mcp_registry
-COPY services ./services
+# The workspace: one distribution per top-level folder, all in the mcp_registry namespace.
 COPY shared ./shared
-COPY cli ./cli
+COPY services ./services
 COPY plugins ./plugins
-RUN pip wheel --wheel-dir /wheels .
+COPY cli/registry ./cli/registry
+# Every server part, each wheel built from its own folder as `./run` installs them (editable).
+# The publisher CLI (cli/publisher) is for server authors and stays out of the server image.
+RUN pip wheel --wheel-dir /wheels './shared[server]' ./services ./plugins ./cli/registry
 ARG WITH_GITLAB=false
 RUN if [ "$WITH_GITLAB" = "true" ]; then \
       pip wheel --no-deps --wheel-dir /wheels ./plugins/mcp-registry-gitlab; \

@@ -1,6 +1,6 @@
 """The ``gitlab`` auth method: a GitLab CI/CD job's ID token for a registry token.
 
-Built only on the registry's public plugin API (``mcp_registry.shared.plugins``), exactly as
+Built only on the registry's public plugin API (``mcp_registry.shared.plugin_api``), exactly as
 an outside author would write it.
 """
 
@@ -10,12 +10,16 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from mcp_registry.shared.auth.permissions import publish_on
-from mcp_registry.shared.config import Settings
-from mcp_registry.shared.errors import Unauthorized
-from mcp_registry.shared.plugins.id_tokens import IdTokenVerifier
-from mcp_registry.shared.plugins.identity import Identity, IdentityProvider, required_string
-from mcp_registry.shared.plugins.markers import hookimpl
+from mcp_registry.shared.plugin_api import (
+    Identity,
+    IdentityProvider,
+    IdTokenVerifier,
+    Settings,
+    Unauthorized,
+    hookimpl,
+    publish_on,
+    required_string,
+)
 
 METHOD = "gitlab"
 DEFAULT_ISSUER = "https://gitlab.com"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import falcon.testing
 
-from mcp_registry.services.wiring import ProcessDeps, build_service
+from mcp_registry.services.runtime.apps import build_service
+from mcp_registry.services.runtime.process import ProcessDeps
 from mcp_registry.shared.auth.domain_grant_sources import FixedDomainGrants
 from mcp_registry.shared.auth.permissions import Permission
 from mcp_registry.shared.config import Settings

@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from mcp_registry.services.identity.wsgi import build as build_identity
 from mcp_registry.services.publishing.app import create_app as create_publishing
 from mcp_registry.services.publishing.wsgi import build as build_publishing
-from mcp_registry.services.wiring import ProcessDeps
+from mcp_registry.services.runtime.process import ProcessDeps
 from mcp_registry.shared.auth.configured import token_verifier
 from mcp_registry.shared.auth.jwks import jwks_document
 from mcp_registry.shared.auth.jwks_cache import MAX_DOCUMENT_BYTES

@@ -17,7 +17,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from mcp_registry.cli.publisher.main import cli
-from mcp_registry.services.wiring import ProcessDeps, build_composed
+from mcp_registry.services.runtime.apps import build_composed
+from mcp_registry.services.runtime.process import ProcessDeps
 from mcp_registry.shared.config import Settings
 from tests.support.dns_server import LocalDns
 from tests.support.fake_github import FakeGitHub, GitHubUser

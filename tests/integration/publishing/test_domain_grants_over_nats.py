@@ -13,7 +13,8 @@ from typing import Any
 import falcon.testing
 import pytest
 
-from mcp_registry.services.wiring import ProcessDeps, build_service
+from mcp_registry.services.runtime.apps import build_service
+from mcp_registry.services.runtime.process import ProcessDeps
 from mcp_registry.shared.auth.domain_grant_sources import NatsDomainGrants
 from mcp_registry.shared.auth.domain_grants import QUEUE, SUBJECT, grants_reply
 from mcp_registry.shared.auth.permissions import Permission

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from mcp_registry.cli.registry.bench_catalog import SEARCH_TERMS, bench_versions
-from mcp_registry.cli.registry.bench_load import LoadResult, combine, parse_wrk
-from mcp_registry.cli.registry.bench_probe import LatencySummary, percentile
+from benchmarks.catalog import SEARCH_TERMS, bench_versions
+from benchmarks.load import LoadResult, combine, parse_wrk
+from benchmarks.probe import LatencySummary, percentile
 from mcp_registry.shared.clock import format_rfc3339
 from mcp_registry.shared.serverjson.validate import validate_server
 

@@ -8,7 +8,8 @@ import falcon
 import falcon.testing
 import pytest
 
-from mcp_registry.services.wiring import READY_PATH, ProcessDeps, build_service, readiness_checks
+from mcp_registry.services.runtime.apps import READY_PATH, build_service, readiness_checks
+from mcp_registry.services.runtime.process import ProcessDeps
 from mcp_registry.shared.config import Settings
 
 

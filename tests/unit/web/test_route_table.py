@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
-from mcp_registry.services.composition import RouteDispatcher
 from mcp_registry.services.route_table import ROUTES, SERVICES, service_for
+from mcp_registry.services.runtime.dispatch import RouteDispatcher
 
 
 @pytest.mark.parametrize(

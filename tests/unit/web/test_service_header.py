@@ -10,7 +10,8 @@ import falcon.testing
 import pytest
 
 from mcp_registry.services.route_table import ROUTES, SERVICES
-from mcp_registry.services.wiring import ProcessDeps, build_composed
+from mcp_registry.services.runtime.apps import build_composed
+from mcp_registry.services.runtime.process import ProcessDeps
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.errors import NotFound
 from mcp_registry.shared.web.app_base import SERVICE_HEADER, add_api_route, new_app

@@ -1,0 +1,140 @@
+"""A small JSON-over-HTTP client for the registry API (stdlib only, no global state).
+
+Every non-2xx answer becomes :class:`ApiError` carrying the problem+json fields
+(``title``, ``status``, ``detail``, ``errors``), so commands can show what the registry said
+and choose an exit code; a registry that cannot be reached becomes :class:`Unreachable`.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from mcp_registry.cli.publisher.release import __version__
+
+USER_AGENT = f"mcp-publisher/{__version__}"
+DEFAULT_TIMEOUT = 30.0
+
+
+@dataclass
+class ApiError(Exception):
+    """The registry refused a request; fields of its problem+json answer."""
+
+    status: int
+    title: str
+    detail: str
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    body: Any = None
+
+    def __post_init__(self) -> None:
+        super().__init__(f"{self.status} {self.title}: {self.detail}")
+
+
+class Unreachable(Exception):
+    """No HTTP answer at all (connection refused, DNS failure, timeout)."""
+
+
+def encode_segment(value: str) -> str:
+    """One path segment, fully percent-encoded (``io.github.a/b`` → ``io.github.a%2Fb``)."""
+    return quote(value, safe="")
+
+
+def version_path(name: str, version: str) -> str:
+    """``/v0/servers/{name}/versions/{version}`` with both parts encoded."""
+    return f"/v0/servers/{encode_segment(name)}/versions/{encode_segment(version)}"
+
+
+class JsonHttp:
+    """JSON requests against one base URL, optionally with a bearer token."""
+
+    def __init__(
+        self, base_url: str, *, token: str | None = None, timeout: float = DEFAULT_TIMEOUT
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._token = token
+        self._timeout = timeout
+
+    def __repr__(self) -> str:
+        return f"JsonHttp({self.base_url!r})"  # The token stays out of reprs.
+
+    def get(self, path: str, query: Mapping[str, str | int | bool] | None = None) -> Any:
+        return self.request("GET", path, query=query)
+
+    def post(self, path: str, body: Any = None) -> Any:
+        return self.request("POST", path, body=body)
+
+    def patch(self, path: str, body: Any) -> Any:
+        return self.request("PATCH", path, body=body)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        query: Mapping[str, str | int | bool] | None = None,
+        form: Mapping[str, str] | None = None,
+    ) -> Any:
+        """Send one request; the decoded JSON answer (None for an empty body)."""
+        url = self.base_url + path
+        if query:
+            url += "?" + urlencode({k: _query_value(v) for k, v in query.items()})
+        headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+        data: bytes | None = None
+        if form is not None:
+            data = urlencode(form).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        elif body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        if self._token:
+            headers["Authorization"] = f"Bearer {self._token}"
+        request = urllib.request.Request(url, data=data, headers=headers, method=method)  # noqa: S310
+        try:
+            with urllib.request.urlopen(request, timeout=self._timeout) as response:  # noqa: S310
+                return _decode(response.read())
+        except urllib.error.HTTPError as exc:
+            raise _api_error(exc) from None
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise Unreachable(f"{self.base_url} could not be reached: {reason}") from None
+
+
+def _query_value(value: str | int | bool) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _decode(raw: bytes) -> Any:
+    if not raw.strip():
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw.decode("utf-8", "replace")
+
+
+def _api_error(exc: urllib.error.HTTPError) -> ApiError:
+    try:
+        body = _decode(exc.read())
+    except OSError:
+        body = None
+    finally:
+        exc.close()
+    if isinstance(body, dict):
+        errors = body.get("errors")
+        return ApiError(
+            status=exc.code,
+            title=str(body.get("title") or exc.reason or "HTTP error"),
+            detail=str(body.get("detail") or body.get("message") or body.get("error") or ""),
+            errors=[e for e in errors if isinstance(e, dict)] if isinstance(errors, list) else [],
+            body=body,
+        )
+    text = body if isinstance(body, str) else ""
+    return ApiError(exc.code, str(exc.reason or "HTTP error"), text.strip()[:300], body=body)

@@ -1,0 +1,313 @@
+"""``mcp-registry``: the operator's command line (serve, dev, worker, db, import, config,
+plugins, keys).
+
+Commands import their machinery lazily so ``--help`` and ``config`` stay instant.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from dataclasses import fields
+from types import FrameType
+
+import click
+
+from mcp_registry.cli.registry.settings_edge import settings_from_environment
+from mcp_registry.shared.config import PREFIX, Settings, settings_table
+from mcp_registry.shared.release import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mcp-registry")
+def cli() -> None:
+    """Run and operate an MCP Registry.
+
+    Every setting comes from MCP_REGISTRY_* environment variables; `mcp-registry config`
+    lists them with their current values.
+    """
+
+
+@cli.command()
+def dev() -> None:
+    """The whole registry on this machine: SQLite, an embedded nats-server, every service.
+
+    Listens on MCP_REGISTRY_SERVER_ADDRESS (default 127.0.0.1:8080) and stops cleanly, with
+    its child processes, on Ctrl-C or SIGTERM.
+    """
+    from mcp_registry.cli.registry.dev import run_dev
+
+    sys.exit(run_dev(settings_from_environment()))
+
+
+@cli.command()
+@click.argument(
+    "service", type=click.Choice(["all", "discovery", "publishing", "identity", "domains"])
+)
+@click.option("--bind", default=None, help="host:port (default: MCP_REGISTRY_SERVER_ADDRESS)")
+def serve(service: str, bind: str | None) -> None:
+    """Serve one SERVICE (or `all`, composed by the route table) under gunicorn."""
+    from mcp_registry.services.runtime.apps import build_composed, build_service
+    from mcp_registry.services.runtime.dispatch import WSGIApp
+    from mcp_registry.services.runtime.process import ProcessDeps
+    from mcp_registry.shared.web.gunicorn_app import gunicorn_options, run
+
+    settings = settings_from_environment()
+    _configure_logging(settings)
+
+    def factory() -> WSGIApp:
+        deps = ProcessDeps(settings)
+        return build_composed(deps) if service == "all" else build_service(service, deps)
+
+    run(
+        factory,
+        gunicorn_options(
+            bind or settings.server_address,
+            workers=settings.workers,
+            log_level=settings.log_level,
+            proc_name=f"mcp-registry-{service}",
+        ),
+    )
+
+
+@cli.group()
+def worker() -> None:
+    """Background workers (plain processes, no HTTP)."""
+
+
+@worker.command("relay")
+def worker_relay() -> None:
+    """Deliver outbox events to NATS JetStream until stopped."""
+    from mcp_registry.services.runtime.relay_worker import run_relay
+
+    settings = settings_from_environment()
+    _configure_logging(settings)
+    if not settings.nats_url:
+        raise click.ClickException(f"{PREFIX}NATS_URL is required for the relay")
+    stop = threading.Event()
+    _stop_on_signals(stop)
+    run_relay(settings, stop)
+
+
+@worker.command("domains")
+def worker_domains() -> None:
+    """Re-check verified domains on a schedule; revoke those failing past the grace period."""
+    from mcp_registry.services.domains.worker import run_worker
+    from mcp_registry.shared.storage.factory import open_store
+
+    settings = settings_from_environment()
+    _configure_logging(settings)
+    stop = threading.Event()
+    _stop_on_signals(stop)
+    store = open_store(settings.effective_database_url)
+    try:
+        store.init()
+        run_worker(settings, store, stop)
+    finally:
+        store.close()
+
+
+@cli.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("init")
+def db_init() -> None:
+    """Create tables/collections and indexes (idempotent)."""
+    from mcp_registry.shared.storage.factory import open_store
+
+    settings = settings_from_environment()
+    store = open_store(settings.effective_database_url)
+    try:
+        store.init()
+    finally:
+        store.close()
+    click.echo(f"database ready: {_redact(settings.effective_database_url)}")
+
+
+@cli.command("import")
+@click.argument("source")
+@click.option("--quiet", is_flag=True, help="no progress bar")
+def import_(source: str, quiet: bool) -> None:
+    """Import server.json entries from SOURCE: a JSON array file or an official /v0/servers URL.
+
+    Entries are validated like a publish (package ownership too, unless
+    MCP_REGISTRY_ENABLE_REGISTRY_VALIDATION=false); existing (name, version) pairs are skipped.
+    """
+    from mcp_registry.cli.registry.importing import print_report, run_import
+    from mcp_registry.services.publishing.wsgi import ownership_checker
+    from mcp_registry.shared.storage.factory import open_store
+
+    settings = settings_from_environment()
+    store = open_store(settings.effective_database_url)
+    try:
+        store.init()
+        report = run_import(
+            source, store, show_progress=not quiet, ownership=ownership_checker(settings)
+        )
+    finally:
+        store.close()
+    print_report(report)
+    if report.rejected and not (report.imported or report.existing):
+        sys.exit(1)
+
+
+@cli.command()
+def plugins() -> None:
+    """List the `mcp_registry` plugins found, whether loaded, and their distributions.
+
+    Also lists the auth methods the loaded plugins enable under the current settings.
+    """
+    from mcp_registry.shared.plugins.host import PluginError, PluginHost
+
+    settings = settings_from_environment()
+    try:
+        host = PluginHost.load(settings)
+        providers = host.identity_providers(settings)
+    except PluginError as exc:
+        raise click.ClickException(str(exc)) from None
+    for info in host.plugins:
+        state = "loaded" if info.loaded else f"skipped ({info.reason})"
+        dist = f"{info.distribution} {info.version}".strip()
+        click.echo(f"{info.name:<16} {state:<8} {dist:<28} {info.target}")
+    click.echo(f"auth methods: {', '.join(providers) or '(none enabled)'}")
+
+
+@cli.group()
+def keys() -> None:
+    """Registry token signing keys in MCP_REGISTRY_JWT_KEYS_DIR (default: <data dir>/keys)."""
+
+
+@keys.command("generate")
+def keys_generate() -> None:
+    """Create the first signing key (refuses when the directory already holds keys)."""
+    from mcp_registry.shared.auth.signing_keys import KeyDirectory, SigningKeyError
+
+    directory = KeyDirectory(settings_from_environment().effective_jwt_keys_dir)
+    try:
+        entry = directory.generate()
+    except SigningKeyError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"generated key {entry.kid} in {directory.path}")
+
+
+@keys.command("rotate")
+def keys_rotate() -> None:
+    """Add a new key: in the JWKS now, signing after JWT_KEY_ACTIVATION_DELAY seconds.
+
+    Until then the previous key keeps signing, so every verifier can fetch the new key before
+    it meets a token naming it; afterwards the previous key keeps verifying for
+    JWT_KEY_RETENTION seconds. Running services pick the change up without a restart; keys
+    that stopped signing longer ago than the retention are deleted.
+    """
+    from datetime import timedelta
+
+    from mcp_registry.shared.auth.signing_keys import KeyDirectory, SigningKeyError
+    from mcp_registry.shared.clock import format_rfc3339
+
+    settings = settings_from_environment()
+    directory = KeyDirectory(settings.effective_jwt_keys_dir)
+    try:
+        entry = directory.rotate(
+            timedelta(seconds=settings.jwt_key_retention),
+            activation_delay=timedelta(seconds=settings.jwt_key_activation_delay),
+        )
+    except SigningKeyError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"key {entry.kid} is published now and signs from {format_rfc3339(entry.signs_from)} "
+        f"in {directory.path}"
+    )
+
+
+@keys.command("list")
+def keys_list() -> None:
+    """Show each key: id, status (current, next or retired), created, and its window's edge.
+
+    A current key shows when it stops signing once a successor is scheduled; a next key
+    when it starts; a retired key when it stopped.
+    """
+    from mcp_registry.shared.auth.signing_keys import KeyDirectory, SigningKeyError
+    from mcp_registry.shared.clock import format_rfc3339
+
+    directory = KeyDirectory(settings_from_environment().effective_jwt_keys_dir)
+    try:
+        entries = directory.entries()
+    except SigningKeyError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not entries:
+        click.echo(f"no keys in {directory.path}")
+    for entry in entries:
+        created = f"created {format_rfc3339(entry.created_at)}"
+        if entry.status == "next":
+            click.echo(
+                f"{entry.kid}  next (signs from {format_rfc3339(entry.signs_from)})  {created}"
+            )
+        elif entry.status == "current":
+            until = f"  until {format_rfc3339(entry.retired_at)}" if entry.retired_at else ""
+            click.echo(f"{entry.kid}  current  {created}{until}")
+        else:
+            retired = format_rfc3339(entry.retired_at) if entry.retired_at else "-"
+            click.echo(f"{entry.kid}  retired  {created}  rotated out {retired}")
+
+
+@cli.command()
+@click.option("--markdown", is_flag=True, help="print the README's configuration table")
+def config(markdown: bool) -> None:
+    """List every setting, its environment variable and its current value."""
+    if markdown:
+        click.echo(settings_table())
+        return
+    settings = settings_from_environment()
+    for f in fields(Settings):
+        if f.metadata.get("internal"):
+            continue
+        value = getattr(settings, f.name)
+        if f.metadata.get("secret"):
+            shown = "***" if value else ""
+        elif f.name == "database_url":
+            shown = _redact(value)
+        else:
+            shown = value
+        click.echo(f"{PREFIX}{f.name.upper()}={shown}")
+
+
+def _redact(url: str) -> str:
+    """Hide credentials in a connection URL (``mongodb://user:secret@host`` → ``user:***``)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    creds, _, host = rest.rpartition("@")
+    user = creds.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}"
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def _stop_on_signals(stop: threading.Event) -> None:
+    def handler(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
+
+
+def _add_routes() -> None:
+    from mcp_registry.cli.registry.routes import routes
+
+    cli.add_command(routes)
+
+
+_add_routes()
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,32 @@
+"""The domains service's process wiring: store, DNS, token keys, and the grants responder."""
+
+from __future__ import annotations
+
+import falcon
+
+from mcp_registry.services.domains.admin import DomainAdmin
+from mcp_registry.services.domains.app import create_app
+from mcp_registry.services.domains.dns_probe import DnsProbe
+from mcp_registry.services.domains.grants import serve_grants
+from mcp_registry.services.domains.policy import Policy
+from mcp_registry.services.domains.verification import DomainVerifier
+from mcp_registry.shared.auth.configured import token_verifier, verification_keys
+from mcp_registry.shared.process_resources import ProcessResources
+from mcp_registry.shared.storage.domain_factory import domain_store_for
+
+
+def build(deps: ProcessResources) -> falcon.App[falcon.Request, falcon.Response]:
+    """The domains app of this worker; with NATS, it also answers ``registry.domains.grants``."""
+    settings = deps.settings
+    store = domain_store_for(deps.store)
+    store.init()
+    policy = Policy.from_settings(settings)
+    verifier = DomainVerifier(store, DnsProbe.from_settings(settings), policy)
+    if deps.bridge is not None:
+        serve_grants(deps.bridge, verifier)
+    return create_app(
+        settings,
+        verifier=verifier,
+        admin=DomainAdmin(store, policy),
+        tokens=token_verifier(settings, verification_keys(settings)),
+    )

@@ -1,0 +1,69 @@
+"""The real dependencies of one registry process, created on first use and shared.
+
+Built inside each gunicorn worker (after the fork) from :class:`Settings`; nothing here runs at
+import time. It satisfies :class:`~mcp_registry.shared.process_resources.ProcessResources`, the
+protocol each service's ``build`` asks for.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from mcp_registry.shared.config import Settings
+from mcp_registry.shared.plugins.host import PluginHost
+from mcp_registry.shared.storage.factory import open_store
+from mcp_registry.shared.storage.port import ServerStore
+
+if TYPE_CHECKING:
+    from mcp_registry.shared.events.bridge import NatsBridge
+
+log = logging.getLogger(__name__)
+
+
+class ProcessDeps:
+    """The store and the NATS bridge of this process, created on first use and shared."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._store: ServerStore | None = None
+        self._plugins: PluginHost | None = None
+        self._bridge: NatsBridge | None = None
+
+    @property
+    def store(self) -> ServerStore:
+        if self._store is None:
+            store = open_store(self.settings.effective_database_url)
+            store.init()
+            self._store = store
+        return self._store
+
+    @property
+    def plugins(self) -> PluginHost:
+        """The plugins this process loaded (once, shared by every service it serves)."""
+        if self._plugins is None:
+            self._plugins = PluginHost.load(self.settings)
+        return self._plugins
+
+    @property
+    def bridge(self) -> NatsBridge | None:
+        """The NATS bridge, or None when no NATS URL is configured (events then wait in the
+        outbox until a relay with NATS runs)."""
+        if self._bridge is None and self.settings.nats_url:
+            from mcp_registry.shared.events.bridge import NatsBridge
+
+            self._bridge = NatsBridge(
+                self.settings.nats_url,
+                name="mcp-registry",
+                request_timeout=self.settings.nats_request_timeout,
+            )
+            self._bridge.start()
+        return self._bridge
+
+    def close(self) -> None:
+        if self._bridge is not None:
+            self._bridge.close()
+            self._bridge = None
+        if self._store is not None:
+            self._store.close()
+            self._store = None

@@ -1,0 +1,38 @@
+"""What a service's process wiring needs from the process it runs in.
+
+Each service's ``wsgi.build(resources)`` takes an object with these attributes; the runtime's
+``ProcessDeps`` is the real one (created lazily after gunicorn forks), and tests may pass their
+own. Services depend on this protocol, never on the runtime that implements it, so the
+composition root sits above them with no import cycle.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from mcp_registry.shared.config import Settings
+from mcp_registry.shared.plugins.host import PluginHost
+from mcp_registry.shared.storage.port import ServerStore
+
+if TYPE_CHECKING:
+    from mcp_registry.shared.events.bridge import NatsBridge
+
+
+class ProcessResources(Protocol):
+    """The settings, store, plugins and NATS bridge of one registry process.
+
+    ``store`` and ``plugins`` are created on first use and shared by every service of the
+    process; ``bridge`` is None when no NATS URL is configured (events then wait in the
+    outbox until a relay with NATS runs).
+    """
+
+    settings: Settings
+
+    @property
+    def store(self) -> ServerStore: ...
+
+    @property
+    def plugins(self) -> PluginHost: ...
+
+    @property
+    def bridge(self) -> NatsBridge | None: ...
