@@ -60,7 +60,7 @@ TARGETS = {
 
 @dataclass(frozen=True)
 class BenchOptions:
-    """What ``mcp-registry bench`` was asked for."""
+    """What ``./run bench`` was asked for."""
 
     servers: int = 10_000
     backend: Backend = "sqlite"
@@ -69,7 +69,7 @@ class BenchOptions:
     workers: int = 2
     rss_versions: int = 100_000
     load_generator: Literal["auto", "wrk", "python"] = "auto"
-    command: str = "mcp-registry bench"
+    command: str = "python -m benchmarks"
 
 
 @dataclass

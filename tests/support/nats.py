@@ -16,10 +16,10 @@ from typing import Any
 import nats
 from nats.js.errors import NotFoundError
 
+from mcp_registry.shared.event_model import STREAM_NAME
 from mcp_registry.shared.events import wire
 from mcp_registry.shared.events.bridge import NatsBridge
 from mcp_registry.shared.events.embedded import EmbeddedNats
-from mcp_registry.shared.events.subjects import STREAM_NAME
 
 BridgeFactory = Callable[..., NatsBridge]
 """``make(url, **NatsBridge options) -> started NatsBridge`` (the ``make_bridge`` fixture)."""

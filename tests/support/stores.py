@@ -27,7 +27,8 @@ from pymongo import MongoClient
 
 from mcp_registry.shared.storage.port import ServerStore
 from mcp_registry.shared.storage.records import Actor, NewVersion, Status
-from mcp_registry.shared.storage.sqlite import SqliteServerStore
+from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
+from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
 
 MONGODB_URL_ENV = "MCP_REGISTRY_TEST_MONGODB_URL"
 MONGO_IMAGE = "mongo:7"
@@ -115,7 +116,7 @@ def publish_versions_in_process(
 
     Failures are put on ``failures`` (a queue) as text, since the parent cannot see them.
     """
-    store = SqliteServerStore(db_path)
+    store = SqliteServerStore(SqliteDatabase(db_path))
     try:
         start.wait(30)
         clock = Ticker(T0 + timedelta(seconds=os.getpid() % 1000))

@@ -14,7 +14,8 @@ import pytest
 from mcp_registry.services.discovery.app import create_app
 from mcp_registry.services.discovery.http_cache import ResponseCache
 from mcp_registry.shared.config import Settings
-from mcp_registry.shared.storage.sqlite import SqliteServerStore
+from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
+from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
 from tests.support.stores import ACTOR, Ticker, new_version
 
 
@@ -49,7 +50,7 @@ def make_discovery(tmp_path: Path) -> Iterator[MakeDiscovery]:
     stores: list[SqliteServerStore] = []
 
     def make() -> Discovery:
-        store = SqliteServerStore(str(tmp_path / f"registry-{len(stores)}.db"))
+        store = SqliteServerStore(SqliteDatabase(tmp_path / f"registry-{len(stores)}.db"))
         store.init()
         stores.append(store)
         cache = ResponseCache(64)

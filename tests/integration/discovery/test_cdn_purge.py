@@ -11,8 +11,8 @@ import pytest
 
 from mcp_registry.services.discovery.wsgi import purge_cdn_on_changes
 from mcp_registry.shared.clock import utcnow
+from mcp_registry.shared.event_model import DOMAIN_VERIFIED, SERVER_PUBLISHED, new_event
 from mcp_registry.shared.events.bridge import NatsBridge
-from mcp_registry.shared.events.subjects import DOMAIN_VERIFIED, SERVER_PUBLISHED, new_event
 from mcp_registry.shared.plugins.host import PluginHost
 from mcp_registry.shared.plugins.markers import hookimpl
 from tests.support.nats import start_nats, wait_until

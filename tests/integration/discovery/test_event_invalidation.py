@@ -28,7 +28,7 @@ def test_published_event_clears_the_response_cache(
         writer.start()
         reader.start()
         assert reader.wait_connected(5)
-        relay = OutboxRelay(d.store, writer)
+        relay = OutboxRelay(d.store.database, writer)
         assert relay.run_once() == 1  # the first publish's event
 
         clear_on_changes(reader, d.cache)
@@ -42,7 +42,7 @@ def test_published_event_clears_the_response_cache(
         d.publish("com.example/a", "1.1.0")
         assert relay.run_once() == 1
         wait_until(lambda: len(d.cache) == 0, timeout=5, what="cache cleared by the event")
-        assert d.store.pending_events() == []
+        assert d.store.database.pending_events() == []
     finally:
         reader.close()
         writer.close()

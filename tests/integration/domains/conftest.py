@@ -21,11 +21,15 @@ from mcp_registry.services.domains.verification import DomainVerifier
 from mcp_registry.shared.auth.configured import key_ring, token_issuer, token_verifier
 from mcp_registry.shared.auth.permissions import Permission
 from mcp_registry.shared.config import Settings
-from mcp_registry.shared.storage.domain_factory import domain_store_for
 from mcp_registry.shared.storage.domain_port import DomainStore
-from mcp_registry.shared.storage.mongo import MongoServerStore
+from mcp_registry.shared.storage.factory import Stores
+from mcp_registry.shared.storage.mongo.database import MongoDatabase
+from mcp_registry.shared.storage.mongo.domains import MongoDomainStore
+from mcp_registry.shared.storage.mongo.servers import MongoServerStore
 from mcp_registry.shared.storage.port import ServerStore
-from mcp_registry.shared.storage.sqlite import SqliteServerStore
+from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
+from mcp_registry.shared.storage.sqlite.domains import SqliteDomainStore
+from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
 from tests.support.dns_server import LocalDns
 from tests.support.stores import AtomicMongomockClient, as_mongo_client
 
@@ -71,27 +75,33 @@ def settings(dns: LocalDns, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture(params=["sqlite", "mongodb"])
-def server_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ServerStore]:
-    """A fresh server store (the domain store lives beside it) on each backend."""
-    store: ServerStore
+def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stores]:
+    """A fresh database on each backend with its server and domain stores, initialized."""
     client: AtomicMongomockClient | None = None
+    opened: Stores
     if request.param == "sqlite":
-        store = SqliteServerStore(tmp_path / "registry.db")
+        sqlite = SqliteDatabase(tmp_path / "registry.db")
+        opened = Stores(sqlite, SqliteServerStore(sqlite), SqliteDomainStore(sqlite))
     else:
         client = AtomicMongomockClient()
-        store = MongoServerStore(as_mongo_client(client), "mcp_registry_test")
-    store.init()
-    yield store
-    store.close()
+        mongo = MongoDatabase(as_mongo_client(client), "mcp_registry_test")
+        opened = Stores(mongo, MongoServerStore(mongo), MongoDomainStore(mongo))
+    opened.init()
+    yield opened
+    opened.close()
     if client is not None:
         client.close()
 
 
 @pytest.fixture
-def domain_store(server_store: ServerStore) -> DomainStore:
-    store = domain_store_for(server_store)
-    store.init()
-    return store
+def server_store(stores: Stores) -> ServerStore:
+    """The server store beside the domain store (same database, outbox and audit log)."""
+    return stores.servers
+
+
+@pytest.fixture
+def domain_store(stores: Stores) -> DomainStore:
+    return stores.domains
 
 
 @pytest.fixture

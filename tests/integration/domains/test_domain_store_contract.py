@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from mcp_registry.shared.events.subjects import DOMAIN_VERIFIED, new_event
+from mcp_registry.shared.event_model import DOMAIN_VERIFIED, new_event
 from mcp_registry.shared.storage.domain_errors import DomainTaken, StaleRecord
 from mcp_registry.shared.storage.domain_port import DomainStore
 from mcp_registry.shared.storage.domain_records import DomainRecord, Owner
@@ -82,14 +82,16 @@ def test_events_and_audit_commit_with_the_change(
     event = new_event(DOMAIN_VERIFIED, {"domain": "example.com"}, now=T0)
     audit = AuditEntry("domain.verify", "example.com", Actor("github-at:alice", "github-at"), T0)
     domain_store.save(verified(pending()), expected_revision=None, events=[event], audit=audit)
-    assert [e.id for e in server_store.pending_events()] == [event.id]
-    assert [a["action"] for a in server_store.audit_log(target="example.com")] == ["domain.verify"]
+    assert [e.id for e in server_store.database.pending_events()] == [event.id]
+    assert [a["action"] for a in server_store.database.audit_log(target="example.com")] == [
+        "domain.verify"
+    ]
 
     refused = new_event(DOMAIN_VERIFIED, {"domain": "example.com"}, now=T0)
     with pytest.raises(StaleRecord):
         domain_store.save(verified(pending()), expected_revision=7, events=[refused], audit=audit)
-    assert [e.id for e in server_store.pending_events()] == [event.id]
-    assert len(server_store.audit_log(target="example.com")) == 1
+    assert [e.id for e in server_store.database.pending_events()] == [event.id]
+    assert len(server_store.database.audit_log(target="example.com")) == 1
 
 
 def test_listings(domain_store: DomainStore) -> None:

@@ -8,7 +8,7 @@ from mcp_registry.services.domains.dns_probe import DnsProbe
 from mcp_registry.services.domains.recheck import Rechecker
 from mcp_registry.services.domains.worker import run_rechecks
 from mcp_registry.shared.config import Settings
-from mcp_registry.shared.events.subjects import DOMAIN_REVOKED, DOMAIN_VERIFIED
+from mcp_registry.shared.event_model import DOMAIN_REVOKED, DOMAIN_VERIFIED
 from mcp_registry.shared.storage.domain_records import Owner
 from tests.integration.domains.conftest import POLICY, Domains
 
@@ -22,7 +22,7 @@ def state(domains: Domains, domain: str = "example.com") -> str:
 
 
 def subjects(domains: Domains) -> list[str]:
-    return [e.subject for e in domains.server_store.pending_events()]
+    return [e.subject for e in domains.server_store.database.pending_events()]
 
 
 def test_nothing_is_rechecked_before_it_is_due(domains: Domains) -> None:
@@ -62,7 +62,9 @@ def test_revoked_only_after_repeated_failures_across_the_grace_period(domains: D
     assert report.revoked == 1
     assert state(domains) == "revoked"
     assert domains.verifier.grants(ALICE) == ()
-    revoked = [e for e in domains.server_store.pending_events() if e.subject == DOMAIN_REVOKED]
+    revoked = [
+        e for e in domains.server_store.database.pending_events() if e.subject == DOMAIN_REVOKED
+    ]
     assert revoked[0].payload["reason"] == "dns"
     assert revoked[0].payload["namespaces"] == ["com.example/*", "com.example.*"]
     view = domains.call("GET", "/verify-domain/example.com").json
@@ -182,9 +184,12 @@ def test_admin_lists_revokes_and_restores(domains: Domains) -> None:
         "com.example.*",
     ]
     assert subjects(domains) == [DOMAIN_VERIFIED, DOMAIN_REVOKED, DOMAIN_VERIFIED]
-    actions = [a["action"] for a in domains.server_store.audit_log(target="example.com")]
+    actions = [a["action"] for a in domains.server_store.database.audit_log(target="example.com")]
     assert actions[:2] == ["domain.admin_restore", "domain.admin_revoke"]
-    assert domains.server_store.audit_log(target="example.com")[0]["subject"] == "github-at:root"
+    assert (
+        domains.server_store.database.audit_log(target="example.com")[0]["subject"]
+        == "github-at:root"
+    )
 
 
 def test_admin_errors(domains: Domains) -> None:

@@ -11,7 +11,7 @@ from mcp_registry.services.domains.dns_probe import DnsProbe
 from mcp_registry.services.domains.verification import DomainVerifier
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.errors import UpstreamUnavailable
-from mcp_registry.shared.events.subjects import DOMAIN_VERIFIED
+from mcp_registry.shared.event_model import DOMAIN_VERIFIED
 from mcp_registry.shared.storage.domain_records import Owner
 from tests.integration.domains.conftest import POLICY, Domains
 
@@ -50,11 +50,13 @@ def test_the_seed_flow_verifies_and_emits_an_event(domains: Domains, prefix: str
     assert checked.status_code == 200, checked.text
     assert checked.json["state"] == "verified"
     assert checked.json["namespaces"] == ["com.example/*", "com.example.*"]
-    events = [e for e in domains.server_store.pending_events() if e.subject == DOMAIN_VERIFIED]
+    events = [
+        e for e in domains.server_store.database.pending_events() if e.subject == DOMAIN_VERIFIED
+    ]
     assert [e.payload["domain"] for e in events] == ["example.com"]
     assert events[0].payload["owner"] == "github-at:alice"
     assert events[0].payload["namespaces"] == ["com.example/*", "com.example.*"]
-    audit = domains.server_store.audit_log(target="example.com")
+    audit = domains.server_store.database.audit_log(target="example.com")
     assert [a["action"] for a in audit] == ["domain.verify", "domain.challenge"]
 
 

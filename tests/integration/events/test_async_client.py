@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from mcp_registry.shared.errors import UpstreamUnavailable
+from mcp_registry.shared.event_model import SERVER_PUBLISHED, new_event, request_subject
 from mcp_registry.shared.events.async_client import AsyncNatsClient, redact_url
 from mcp_registry.shared.events.embedded import EmbeddedNats
-from mcp_registry.shared.events.subjects import SERVER_PUBLISHED, new_event, request_subject
 from tests.support.nats import stream_messages
 
 pytestmark = pytest.mark.nats

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from mcp_registry.shared.event_model import SERVER_PUBLISHED, SERVER_UPDATED, new_event
 from mcp_registry.shared.events.bridge import NatsBridge
 from mcp_registry.shared.events.embedded import EmbeddedNats
-from mcp_registry.shared.events.subjects import SERVER_PUBLISHED, SERVER_UPDATED, new_event
 from tests.support.http import free_port
 from tests.support.nats import BridgeFactory, stream_messages, wait_until
 

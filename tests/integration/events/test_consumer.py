@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from mcp_registry.shared.event_model import DOMAIN_VERIFIED, SERVER_PUBLISHED, new_event
 from mcp_registry.shared.events.consumer import follow_events
 from mcp_registry.shared.events.embedded import EmbeddedNats
-from mcp_registry.shared.events.subjects import DOMAIN_VERIFIED, SERVER_PUBLISHED, new_event
 from tests.support.nats import BridgeFactory, wait_until
 
 pytestmark = pytest.mark.nats

@@ -10,11 +10,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mcp_registry.shared.errors import UpstreamUnavailable
+from mcp_registry.shared.event_model import SERVER_PUBLISHED, OutboxEvent, new_event
 from mcp_registry.shared.events.bridge import NatsBridge
 from mcp_registry.shared.events.embedded import EmbeddedNats
 from mcp_registry.shared.events.relay import OutboxRelay
-from mcp_registry.shared.events.subjects import SERVER_PUBLISHED, new_event
-from mcp_registry.shared.storage.records import OutboxEvent
 from tests.support.nats import BridgeFactory, stream_messages, wait_until
 
 pytestmark = pytest.mark.nats

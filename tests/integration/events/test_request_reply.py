@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from mcp_registry.shared.errors import NotFound, RegistryError, UpstreamUnavailable
+from mcp_registry.shared.event_model import request_subject
 from mcp_registry.shared.events.embedded import EmbeddedNats
-from mcp_registry.shared.events.subjects import request_subject
 from tests.support.http import free_port
 from tests.support.nats import BridgeFactory
 

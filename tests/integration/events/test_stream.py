@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import pytest
 
 from mcp_registry.shared.errors import UpstreamUnavailable
+from mcp_registry.shared.event_model import SERVER_PUBLISHED, STREAM_NAME, new_event
 from mcp_registry.shared.events.embedded import EmbeddedNats
 from mcp_registry.shared.events.stream import StreamSettings
-from mcp_registry.shared.events.subjects import SERVER_PUBLISHED, STREAM_NAME, new_event
 from tests.support.nats import (
     BridgeFactory,
     stream_duplicate_window,

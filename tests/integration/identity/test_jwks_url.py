@@ -35,7 +35,8 @@ from mcp_registry.shared.auth.remote_keys import RemoteKeys
 from mcp_registry.shared.auth.signing_keys import KeyDirectory, SigningKey
 from mcp_registry.shared.clock import utcnow
 from mcp_registry.shared.config import Settings
-from mcp_registry.shared.storage.sqlite import SqliteServerStore
+from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
+from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
 from tests.integration.publishing.conftest import server_doc
 from tests.support.local_http import Answer, LocalServer, Seen
 from tests.support.wsgi_server import served
@@ -163,7 +164,7 @@ def make_publishing(tmp_path: Path, clock: FakeClock) -> Iterator[Callable[[str]
 
     def make(url: str) -> Publishing:
         settings = publishing_settings(tmp_path, url)
-        store = SqliteServerStore(str(tmp_path / f"publishing-{len(stores)}.db"))
+        store = SqliteServerStore(SqliteDatabase(tmp_path / f"publishing-{len(stores)}.db"))
         store.init()
         stores.append(store)
         keys = RemoteKeys(url, timeout=2.0, refresh_interval=INTERVAL, max_age=MAX_AGE, clock=clock)

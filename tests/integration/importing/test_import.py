@@ -23,7 +23,8 @@ from mcp_registry.services.publishing.importing import (
 from mcp_registry.shared.clock import utcnow
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.storage.records import ListQuery
-from mcp_registry.shared.storage.sqlite import SqliteServerStore
+from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
+from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
 from tests.support.catalog import make_catalog
 from tests.support.wsgi_server import served
 
@@ -36,7 +37,7 @@ def catalog() -> list[dict[str, Any]]:
 @pytest.fixture
 def source_registry(tmp_path: Path, catalog: list[dict[str, Any]]) -> Iterator[str]:
     """A real registry (our discovery app) on loopback, holding the catalog."""
-    store = SqliteServerStore(str(tmp_path / "source.db"))
+    store = SqliteServerStore(SqliteDatabase(str(tmp_path / "source.db")))
     store.init()
     import_entries([entry_from_item(i) for i in catalog], store=store, clock=utcnow)
     app = create_app(Settings(), store=store)
@@ -79,7 +80,7 @@ def test_import_from_a_file_then_rerun_is_harmless(
     again = run_cli("import", str(seed), "--quiet", database=database)
     assert f"imported 0, already present {len(catalog)}, rejected 0" in again.output
 
-    store = SqliteServerStore(str(database))
+    store = SqliteServerStore(SqliteDatabase(str(database)))
     try:
         statuses = {(n, v): s for n, v, s, _ in visible_pairs(store)}
     finally:
@@ -100,8 +101,8 @@ def test_import_follows_an_official_api_url_page_by_page(
     assert result.exit_code == 0, result.output
     assert f"imported {len(catalog)}," in result.output
 
-    source = SqliteServerStore(str(tmp_path / "source.db"))
-    copy = SqliteServerStore(str(database))
+    source = SqliteServerStore(SqliteDatabase(str(tmp_path / "source.db")))
+    copy = SqliteServerStore(SqliteDatabase(str(database)))
     try:
         assert visible_pairs(copy) == visible_pairs(source)
     finally:

@@ -23,7 +23,8 @@ from mcp_registry.shared.auth.permissions import EDIT, PUBLISH, Permission
 from mcp_registry.shared.auth.signing_keys import KeyRing
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.storage.port import ServerStore
-from mcp_registry.shared.storage.sqlite import SqliteServerStore
+from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
+from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
 from tests.integration.storage.conftest import backend, make_store, mongo_backend, mongo_url
 from tests.support.stores import Ticker
 
@@ -112,7 +113,7 @@ def make_publishing(
         domain_grants: DomainGrantSource | None = None,
     ) -> Publishing:
         if store is None:
-            store = SqliteServerStore(str(tmp_path / f"registry-{len(opened)}.db"))
+            store = SqliteServerStore(SqliteDatabase(tmp_path / f"registry-{len(opened)}.db"))
             store.init()
             opened.append(store)
         app = create_app(

@@ -47,4 +47,4 @@ def test_8_parallel_publishes_of_one_version_one_wins(
         statuses = _fire(base, docs, token)
     assert sorted(statuses) == [200] + [400] * 7
     assert p.store.count_versions(NAME) == 1
-    assert len(p.store.pending_events()) == 1
+    assert len(p.store.database.pending_events()) == 1

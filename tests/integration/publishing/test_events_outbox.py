@@ -8,9 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from mcp_registry.shared.event_model import SERVER_PUBLISHED
 from mcp_registry.shared.events.embedded import EmbeddedNats
 from mcp_registry.shared.events.relay import OutboxRelay
-from mcp_registry.shared.events.subjects import SERVER_PUBLISHED
 from tests.integration.events.conftest import make_bridge, nats_server
 from tests.integration.publishing.conftest import MakePublishing, server_doc
 from tests.support.http import request
@@ -34,7 +34,9 @@ def test_stop_nats_publish_50_start_nats_all_50_events_arrive_once(
     p = make_publishing(make_store())
     bridge = make_bridge(nats_server.url, request_timeout=0.5)
     bridge.ensure_stream()
-    relay = OutboxRelay(p.store, bridge, batch_size=20, poll_interval=0.05, max_backoff=0.2)
+    relay = OutboxRelay(
+        p.store.database, bridge, batch_size=20, poll_interval=0.05, max_backoff=0.2
+    )
     nats_server.stop()
     wait_until(lambda: not bridge.connected, what="the bridge to notice the outage")
 
@@ -54,7 +56,9 @@ def test_stop_nats_publish_50_start_nats_all_50_events_arrive_once(
     thread.start()
     try:
         nats_server.start()  # Same port, same store dir.
-        wait_until(lambda: not p.store.pending_events(), timeout=20, what="the outbox to drain")
+        wait_until(
+            lambda: not p.store.database.pending_events(), timeout=20, what="the outbox to drain"
+        )
     finally:
         stop.set()
         thread.join(5)

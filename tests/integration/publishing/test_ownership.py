@@ -14,7 +14,8 @@ from mcp_registry.services.publishing.ownership import OwnershipChecker
 from mcp_registry.services.publishing.wsgi import ownership_checker
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.plugins.host import PluginHost
-from mcp_registry.shared.storage.sqlite import SqliteServerStore
+from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
+from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
 from tests.integration.publishing.conftest import MakePublishing, Publishing, server_doc
 from tests.support.local_http import Answer, LocalServer, Seen
 from tests.support.stores import Ticker
@@ -185,7 +186,7 @@ def test_import_obeys_the_same_ownership_checks(
     fake: tuple[FakeRegistries, LocalServer], tmp_path: Any
 ) -> None:
     _, server = fake
-    store = SqliteServerStore(str(tmp_path / "import.db"))
+    store = SqliteServerStore(SqliteDatabase(str(tmp_path / "import.db")))
     store.init()
     try:
         entries = [

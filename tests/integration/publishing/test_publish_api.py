@@ -145,7 +145,7 @@ def test_every_publish_is_audited_with_who_and_how(make_publishing: MakePublishi
     p = make_publishing()
     token = p.tokens.bearer(ALICE, method="github-oidc", sub="alice")
     assert p.publish(server_doc(NAME, "1.0.0"), token).status_code == 200
-    (entry,) = p.store.audit_log(target=NAME)
+    (entry,) = p.store.database.audit_log(target=NAME)
     assert entry["action"] == "publish"
     assert entry["subject"] == "github-oidc:alice"
     assert entry["auth_method"] == "github-oidc"

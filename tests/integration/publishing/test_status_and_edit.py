@@ -92,7 +92,7 @@ def test_status_of_every_version_at_once(make_publishing: MakePublishing) -> Non
         headers=p.tokens.bearer(ALICE),
     )
     assert unknown.status_code == 404
-    audit = p.store.audit_log(target=NAME, limit=1)[0]
+    audit = p.store.database.audit_log(target=NAME, limit=1)[0]
     assert audit["subject"] == "github-at:alice"
 
 
@@ -116,5 +116,5 @@ def test_admin_edit_needs_edit_and_keeps_identity(make_publishing: MakePublishin
     assert p.client.simulate_put(path, json=invalid, headers=admin).status_code == 422
     missing = f"/v0/servers/{ENC}/versions/3.0.0"
     assert p.client.simulate_put(missing, json=edited, headers=admin).status_code == 404
-    entry = p.store.audit_log(target=NAME, limit=1)[0]
+    entry = p.store.database.audit_log(target=NAME, limit=1)[0]
     assert (entry["action"], entry["auth_method"]) == ("edit", "oidc")

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from mcp_registry.shared.storage.mongo import MongoServerStore
+from mcp_registry.shared.storage.mongo.database import MongoDatabase
+from mcp_registry.shared.storage.mongo.servers import MongoServerStore
 from mcp_registry.shared.storage.port import ServerStore
-from mcp_registry.shared.storage.sqlite import SqliteServerStore
+from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
+from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
 from tests.support.stores import (
     AtomicMongomockClient,
     MakeStore,
@@ -61,7 +63,7 @@ def make_store(
         path = tmp_path / "registry.db"
 
         def build() -> ServerStore:
-            return SqliteServerStore(path)
+            return SqliteServerStore(SqliteDatabase(path))
 
     else:
         chosen: MongoBackend = request.getfixturevalue("mongo_backend")
@@ -72,7 +74,9 @@ def make_store(
             cleanups.append(stand_in.close)
 
             def build() -> ServerStore:
-                return MongoServerStore(as_mongo_client(stand_in), "mcp_registry_test")
+                return MongoServerStore(
+                    MongoDatabase(as_mongo_client(stand_in), "mcp_registry_test")
+                )
 
         else:
             databases = MongoDatabases(url)
@@ -80,7 +84,7 @@ def make_store(
             cleanups.append(databases.drop_all)
 
             def build() -> ServerStore:
-                return MongoServerStore(url, name)
+                return MongoServerStore(MongoDatabase(url, name))
 
     def make(*, init: bool = True) -> ServerStore:
         store = build()

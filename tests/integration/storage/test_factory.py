@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from mcp_registry.shared.storage.factory import open_store
-from mcp_registry.shared.storage.mongo import MongoServerStore
-from mcp_registry.shared.storage.sqlite import SqliteServerStore
+from mcp_registry.shared.storage.mongo.servers import MongoServerStore
+from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
 
 
 def test_relative_sqlite_path_is_relative_to_the_working_directory(
@@ -18,7 +18,7 @@ def test_relative_sqlite_path_is_relative_to_the_working_directory(
     store = open_store("sqlite:///data/nested/registry.db")
     try:
         assert isinstance(store, SqliteServerStore)
-        assert store.path == Path("data/nested/registry.db")
+        assert store.database.path == Path("data/nested/registry.db")
         assert (tmp_path / "data" / "nested").is_dir()
         store.init()
         assert (tmp_path / "data" / "nested" / "registry.db").is_file()
@@ -33,7 +33,7 @@ def test_absolute_sqlite_path(tmp_path: Path) -> None:
     store = open_store(url)
     try:
         assert isinstance(store, SqliteServerStore)
-        assert store.path == target
+        assert store.database.path == target
         store.init()
         assert target.is_file()
     finally:

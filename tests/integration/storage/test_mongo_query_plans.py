@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 from pymongo import MongoClient
 
-from mcp_registry.shared.storage.mongo import MongoServerStore
-from mcp_registry.shared.storage.mongo_documents import list_filter
-from mcp_registry.shared.storage.mongo_schema import SEARCH_INDEX, VERSIONS
+from mcp_registry.shared.storage.mongo.database import MongoDatabase
+from mcp_registry.shared.storage.mongo.documents import list_filter
+from mcp_registry.shared.storage.mongo.schema import SEARCH_INDEX, VERSIONS
+from mcp_registry.shared.storage.mongo.servers import MongoServerStore
 from mcp_registry.shared.storage.records import ListQuery
 from tests.support.stores import ACTOR, at, new_version
 
@@ -25,7 +26,7 @@ def real_store(mongo_url: str | None) -> Iterator[MongoServerStore]:
     if mongo_url is None:
         pytest.skip("needs a real MongoDB: mongomock has no query planner to ask")
     database = f"plans_{uuid.uuid4().hex[:12]}"
-    store = MongoServerStore(mongo_url, database)
+    store = MongoServerStore(MongoDatabase(mongo_url, database))
     store.init()
     try:
         for i in range(30):

@@ -13,9 +13,10 @@ from datetime import UTC, datetime
 import pytest
 from pymongo.errors import DuplicateKeyError
 
-from mcp_registry.shared.events.subjects import SERVER_UPDATED
-from mcp_registry.shared.storage.mongo import MongoServerStore
-from mcp_registry.shared.storage.mongo_schema import VERSIONS
+from mcp_registry.shared.event_model import SERVER_UPDATED
+from mcp_registry.shared.storage.mongo.database import MongoDatabase
+from mcp_registry.shared.storage.mongo.schema import VERSIONS
+from mcp_registry.shared.storage.mongo.servers import MongoServerStore
 from mcp_registry.shared.storage.timestamps import to_micros
 from tests.support.stores import ACTOR, T0, AtomicMongomockClient, as_mongo_client, at, new_version
 
@@ -31,7 +32,9 @@ def stand_in() -> Iterator[AtomicMongomockClient]:
 
 
 def make(stand_in: AtomicMongomockClient, *, repair_after: float = 60.0) -> MongoServerStore:
-    store = MongoServerStore(as_mongo_client(stand_in), DB, repair_after=repair_after)
+    store = MongoServerStore(
+        MongoDatabase(as_mongo_client(stand_in), DB), repair_after=repair_after
+    )
     store.init()
     return store
 
@@ -66,7 +69,7 @@ def test_interrupted_writes_are_repaired(stand_in: AtomicMongomockClient) -> Non
     store = make(stand_in)
     store.publish(new_version(NAME, "1.0.0"), actor=ACTOR, now=at(0))
     latest = store.publish(new_version(NAME, "2.0.0"), actor=ACTOR, now=at(1))
-    store.mark_events_sent([e.id for e in store.pending_events()], now=at(2))
+    store.database.mark_events_sent([e.id for e in store.database.pending_events()], now=at(2))
     versions = stand_in[DB][VERSIONS]
     just_now = to_micros(datetime.now(UTC))
     # As a crash would leave it: 2.0.0 lost latest to a publish that never got inserted, and
@@ -88,10 +91,10 @@ def test_interrupted_writes_are_repaired(stand_in: AtomicMongomockClient) -> Non
     assert store.get_latest(NAME) is None
 
     patient = make(stand_in, repair_after=3600.0)
-    assert patient.pending_events() == [], "recent pending writes may still be in flight"
+    assert patient.database.pending_events() == [], "recent pending writes may still be in flight"
 
     eager = make(stand_in, repair_after=0.0)
-    [event] = eager.pending_events()
+    [event] = eager.database.pending_events()
     assert event.id == "stranded-event"
     repaired = eager.get_latest(NAME)
     assert repaired is not None

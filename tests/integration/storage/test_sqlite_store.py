@@ -15,12 +15,13 @@ import pytest
 
 from mcp_registry.shared.errors import Conflict, StorageError
 from mcp_registry.shared.storage.records import ListQuery
-from mcp_registry.shared.storage.sqlite import SqliteServerStore
-from mcp_registry.shared.storage.sqlite_queries import (
+from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
+from mcp_registry.shared.storage.sqlite.queries import (
     LAST_UPDATED_SQL,
     NAMES_USING_REMOTE_SQL,
     list_servers_sql,
 )
+from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
 from tests.support.stores import ACTOR, T0, Ticker, new_version, publish_versions_in_process
 
 NAME = "io.github.octo/weather"
@@ -28,7 +29,7 @@ NAME = "io.github.octo/weather"
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[SqliteServerStore]:
-    store = SqliteServerStore(tmp_path / "registry.db")
+    store = SqliteServerStore(SqliteDatabase(tmp_path / "registry.db"))
     store.init()
     clock = Ticker()
     for i in range(20):
@@ -50,7 +51,7 @@ def plan(path: Path, sql: str, params: list[str | int]) -> list[str]:
 def plan_of(store: SqliteServerStore, query: ListQuery) -> list[str]:
     built = list_servers_sql(query)
     assert built is not None
-    return plan(store.path, *built)
+    return plan(store.database.path, *built)
 
 
 def scans_versions_table(details: list[str]) -> bool:
@@ -93,7 +94,7 @@ def test_listing_walks_an_index_in_keyset_order(store: SqliteServerStore, query:
 
 
 def test_updated_since_and_last_updated_use_the_updated_at_index(store: SqliteServerStore) -> None:
-    details = plan(store.path, LAST_UPDATED_SQL, [])
+    details = plan(store.database.path, LAST_UPDATED_SQL, [])
     assert any("server_versions_updated_at" in d for d in details), details
     assert not scans_versions_table(plan_of(store, ListQuery(updated_since=T0)))
 
@@ -101,7 +102,7 @@ def test_updated_since_and_last_updated_use_the_updated_at_index(store: SqliteSe
 def test_fts_index_follows_edits(store: SqliteServerStore) -> None:
     edited = new_version("io.github.octo/s03", "1.0.0", title="Completely Different").server
     store.replace_server("io.github.octo/s03", "1.0.0", edited, actor=ACTOR, now=T0 + timedelta(1))
-    with closing(sqlite3.connect(store.path)) as conn:
+    with closing(sqlite3.connect(store.database.path)) as conn:
         # Raises when the FTS index and its content table disagree.
         conn.execute(
             "INSERT INTO server_search (server_search, rank) VALUES ('integrity-check', 1)"
@@ -112,19 +113,22 @@ def test_fts_index_follows_edits(store: SqliteServerStore) -> None:
 
 
 def test_database_runs_in_wal_mode(store: SqliteServerStore) -> None:
-    with closing(sqlite3.connect(store.path)) as conn:
+    with closing(sqlite3.connect(store.database.path)) as conn:
         (mode,) = conn.execute("PRAGMA journal_mode").fetchone()
     assert mode == "wal"
 
 
 def test_one_latest_per_name_is_enforced_by_the_database(store: SqliteServerStore) -> None:
     store.publish(new_version("io.github.octo/s00", "2.0.0"), actor=ACTOR, now=T0 + timedelta(1))
-    with closing(sqlite3.connect(store.path)) as conn, pytest.raises(sqlite3.IntegrityError):
+    with (
+        closing(sqlite3.connect(store.database.path)) as conn,
+        pytest.raises(sqlite3.IntegrityError),
+    ):
         conn.execute("UPDATE server_versions SET is_latest = 1 WHERE name = 'io.github.octo/s00'")
 
 
 def test_closed_store_refuses_work(tmp_path: Path) -> None:
-    store = SqliteServerStore(tmp_path / "registry.db")
+    store = SqliteServerStore(SqliteDatabase(tmp_path / "registry.db"))
     store.init()
     store.close()
     with pytest.raises(StorageError):
@@ -132,7 +136,7 @@ def test_closed_store_refuses_work(tmp_path: Path) -> None:
 
 
 def test_threads_get_their_own_connections(tmp_path: Path) -> None:
-    store = SqliteServerStore(tmp_path / "registry.db")
+    store = SqliteServerStore(SqliteDatabase(tmp_path / "registry.db"))
     store.init()
     seen: list[int] = []
 
@@ -151,7 +155,7 @@ def test_threads_get_their_own_connections(tmp_path: Path) -> None:
 
 def test_concurrent_publishes_from_processes(tmp_path: Path) -> None:
     path = tmp_path / "registry.db"
-    setup = SqliteServerStore(path)
+    setup = SqliteServerStore(SqliteDatabase(path))
     setup.init()
     setup.close()
     ctx = multiprocessing.get_context("spawn")
@@ -181,13 +185,13 @@ def test_concurrent_publishes_from_processes(tmp_path: Path) -> None:
     assert errors == []
     assert [p.exitcode for p in processes] == [0, 0, 0, 0]
 
-    store = SqliteServerStore(path)
+    store = SqliteServerStore(SqliteDatabase(path))
     try:
         versions = store.list_versions(NAME)
         assert len(versions) == 16
         assert [r.version for r in versions if r.is_latest] == ["3.3.0"]
         assert len({r.seq for r in versions}) == 16
-        assert len(store.pending_events(limit=100)) == 16
+        assert len(store.database.pending_events(limit=100)) == 16
     finally:
         store.close()
 
@@ -203,7 +207,7 @@ def _publish_in_forked_child(store: SqliteServerStore) -> None:
 def test_store_built_before_fork_works_in_the_child(tmp_path: Path) -> None:
     if threading.active_count() > 1:
         pytest.skip("forking a process with threads is unsafe")
-    store = SqliteServerStore(tmp_path / "registry.db")
+    store = SqliteServerStore(SqliteDatabase(tmp_path / "registry.db"))
     store.init()  # opens a connection in this process, which the child inherits
     store.publish(new_version(NAME, "1.0.0"), actor=ACTOR, now=T0)
     child = multiprocessing.get_context("fork").Process(
@@ -219,14 +223,14 @@ def test_store_built_before_fork_works_in_the_child(tmp_path: Path) -> None:
 
 
 def test_remote_url_lookup_is_served_by_its_index(store: SqliteServerStore) -> None:
-    details = plan(store.path, NAMES_USING_REMOTE_SQL, ["https://mcp.example.com/sse"])
+    details = plan(store.database.path, NAMES_USING_REMOTE_SQL, ["https://mcp.example.com/sse"])
     assert "SEARCH r USING PRIMARY KEY (url=?)" in details, details  # r = remote_urls
     assert not scans_versions_table(details), details
 
 
 def test_opening_a_version_1_database_fills_the_remote_index(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    old = SqliteServerStore(str(path))
+    old = SqliteServerStore(SqliteDatabase(str(path)))
     old.init()
     remotes = [{"type": "sse", "url": "https://mcp.example.com/sse"}]
     old.publish(new_version("com.example/a", "1.0.0", remotes=remotes), actor=ACTOR, now=T0)
@@ -235,7 +239,7 @@ def test_opening_a_version_1_database_fills_the_remote_index(tmp_path: Path) -> 
     with closing(sqlite3.connect(path)) as conn, conn:
         conn.execute("DELETE FROM remote_urls")
         conn.execute("PRAGMA user_version = 1")
-    reopened = SqliteServerStore(str(path))
+    reopened = SqliteServerStore(SqliteDatabase(str(path)))
     try:
         reopened.init()
         assert reopened.names_using_remote("https://mcp.example.com/sse") == ["com.example/a"]
@@ -245,13 +249,13 @@ def test_opening_a_version_1_database_fills_the_remote_index(tmp_path: Path) -> 
 
 def test_names_racing_for_one_remote_url_leave_one_owner(tmp_path: Path) -> None:
     path = str(tmp_path / "race.db")
-    SqliteServerStore(path).init()
+    SqliteServerStore(SqliteDatabase(path)).init()
     remotes = [{"type": "sse", "url": "https://mcp.example.com/sse"}]
     start = threading.Barrier(8)
     outcomes: list[str] = []
 
     def publish(i: int) -> None:
-        store = SqliteServerStore(path)
+        store = SqliteServerStore(SqliteDatabase(path))
         try:
             start.wait()
             store.publish(

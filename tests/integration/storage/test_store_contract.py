@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from mcp_registry.shared.errors import BadRequest, Conflict, NotFound
-from mcp_registry.shared.events.subjects import (
+from mcp_registry.shared.event_model import (
     SERVER_PUBLISHED,
     SERVER_STATUS_CHANGED,
     SERVER_UPDATED,
@@ -97,8 +97,8 @@ def test_empty_store(make_store: MakeStore) -> None:
     assert store.list_versions(NAME) == []
     assert store.count_versions(NAME) == 0
     assert store.list_servers(ListQuery()).items == []
-    assert store.pending_events() == []
-    assert store.audit_log() == []
+    assert store.database.pending_events() == []
+    assert store.database.audit_log() == []
 
 
 # -- publish --------------------------------------------------------------------------------
@@ -161,13 +161,17 @@ def test_publish_initial_status(make_store: MakeStore) -> None:
 def test_duplicate_version_conflicts_and_changes_nothing(make_store: MakeStore) -> None:
     store = make_store()
     first = publish(store, "1.0.0", at(0))
-    seq, events, audit = store.change_seq(), store.pending_events(), store.audit_log()
+    seq, events, audit = (
+        store.change_seq(),
+        store.database.pending_events(),
+        store.database.audit_log(),
+    )
     with pytest.raises(Conflict):
         publish(store, "1.0.0", at(1))
     assert store.get_version(NAME, "1.0.0") == first
     assert store.change_seq() == seq
-    assert store.pending_events() == events
-    assert store.audit_log() == audit
+    assert store.database.pending_events() == events
+    assert store.database.audit_log() == audit
 
 
 def test_server_json_must_match_the_stored_identity(make_store: MakeStore) -> None:
@@ -322,12 +326,12 @@ def test_set_status_of_every_version(make_store: MakeStore) -> None:
 def test_set_status_without_change_bumps_nothing(make_store: MakeStore) -> None:
     store = make_store()
     record = publish(store, "1.0.0", at(0))
-    events = len(store.pending_events())
+    events = len(store.database.pending_events())
     [same] = store.set_status(NAME, "1.0.0", "active", None, actor=ACTOR, now=at(5))
     assert same == record
     assert store.change_seq() == record.seq
-    assert len(store.pending_events()) == events
-    assert store.audit_log(limit=1)[0]["action"] == "status"
+    assert len(store.database.pending_events()) == events
+    assert store.database.audit_log(limit=1)[0]["action"] == "status"
 
 
 def test_set_status_message_change_counts_as_change(make_store: MakeStore) -> None:
@@ -609,7 +613,7 @@ def test_outbox_events_are_stored_with_each_write(make_store: MakeStore) -> None
     changed = store.set_status(NAME, None, "deprecated", "old", actor=ACTOR, now=at(3))
     edited = store.replace_server(NAME, "1.0.0", server_json(NAME, "1.0.0"), actor=ACTOR, now=at(4))
 
-    events = store.pending_events()
+    events = store.database.pending_events()
     assert [e.subject for e in events] == [SERVER_PUBLISHED] * 3 + [SERVER_STATUS_CHANGED] * 3 + [
         SERVER_UPDATED
     ]
@@ -646,18 +650,18 @@ def test_mark_events_sent(make_store: MakeStore) -> None:
     store = make_store()
     for i in range(5):
         publish(store, f"1.0.{i}", at(i))
-    events = store.pending_events()
+    events = store.database.pending_events()
     assert len(events) == 5
-    assert store.pending_events(limit=2) == events[:2]
-    store.mark_events_sent([events[0].id, events[2].id, "no-such-event"], now=at(10))
-    assert store.pending_events() == [events[1], events[3], events[4]]
-    store.mark_events_sent([events[0].id], now=at(11))  # idempotent
-    store.mark_events_sent([], now=at(11))
-    assert store.pending_events() == [events[1], events[3], events[4]]
-    store.mark_events_sent([e.id for e in events], now=at(12))
-    assert store.pending_events() == []
+    assert store.database.pending_events(limit=2) == events[:2]
+    store.database.mark_events_sent([events[0].id, events[2].id, "no-such-event"], now=at(10))
+    assert store.database.pending_events() == [events[1], events[3], events[4]]
+    store.database.mark_events_sent([events[0].id], now=at(11))  # idempotent
+    store.database.mark_events_sent([], now=at(11))
+    assert store.database.pending_events() == [events[1], events[3], events[4]]
+    store.database.mark_events_sent([e.id for e in events], now=at(12))
+    assert store.database.pending_events() == []
     publish(store, "9.0.0", at(13))
-    [fresh] = store.pending_events()
+    [fresh] = store.database.pending_events()
     assert fresh.payload["version"] == "9.0.0"
 
 
@@ -672,7 +676,7 @@ def test_audit_log(make_store: MakeStore) -> None:
     store.set_status(NAME, "1.0.0", "deprecated", "why", actor=admin, now=at(2))
     store.replace_server(NAME, "1.0.0", server_json(NAME, "1.0.0"), actor=ACTOR, now=at(3))
 
-    log = store.audit_log()
+    log = store.database.audit_log()
     assert [(e["action"], e["target"]) for e in log] == [
         ("edit", NAME),
         ("status", NAME),
@@ -695,9 +699,13 @@ def test_audit_log(make_store: MakeStore) -> None:
     assert log[3]["subject"] == ACTOR.subject
     assert log[3]["auth_method"] == ACTOR.auth_method
     assert log[3]["detail"]["version"] == "1.0.0"
-    assert [e["action"] for e in store.audit_log(target=NAME)] == ["edit", "status", "publish"]
-    assert len(store.audit_log(limit=2)) == 2
-    assert store.audit_log(target="io.github.nobody/x") == []
+    assert [e["action"] for e in store.database.audit_log(target=NAME)] == [
+        "edit",
+        "status",
+        "publish",
+    ]
+    assert len(store.database.audit_log(limit=2)) == 2
+    assert store.database.audit_log(target="io.github.nobody/x") == []
 
 
 def test_failed_writes_leave_no_audit_or_events(make_store: MakeStore) -> None:
@@ -707,8 +715,8 @@ def test_failed_writes_leave_no_audit_or_events(make_store: MakeStore) -> None:
         publish(store, "1.0.0", at(1))
     with pytest.raises(NotFound):
         store.replace_server(NAME, "2.0.0", server_json(NAME, "2.0.0"), actor=ACTOR, now=at(2))
-    assert len(store.audit_log()) == 1
-    assert len(store.pending_events()) == 1
+    assert len(store.database.audit_log()) == 1
+    assert len(store.database.pending_events()) == 1
 
 
 # -- concurrency ----------------------------------------------------------------------------
@@ -746,8 +754,11 @@ def test_concurrent_publishes_of_distinct_versions(make_store: MakeStore) -> Non
     seqs = [r.seq for r in versions]
     assert len(set(seqs)) == 16
     assert store.change_seq() >= max(seqs)
-    assert len([e for e in store.pending_events(limit=1000) if e.subject == SERVER_PUBLISHED]) == 16
-    assert len(store.audit_log(limit=1000)) == 16
+    assert (
+        len([e for e in store.database.pending_events(limit=1000) if e.subject == SERVER_PUBLISHED])
+        == 16
+    )
+    assert len(store.database.audit_log(limit=1000)) == 16
 
 
 def test_concurrent_publishes_of_the_same_version(make_store: MakeStore) -> None:
@@ -766,7 +777,7 @@ def test_concurrent_publishes_of_the_same_version(make_store: MakeStore) -> None
     assert store.count_versions(NAME) == 2
     assert latest_version(store, NAME) == "1.0.0"
     assert store.get_version(NAME, "1.0.0") == successes[0]
-    published = [e for e in store.pending_events() if e.subject == SERVER_PUBLISHED]
+    published = [e for e in store.database.pending_events() if e.subject == SERVER_PUBLISHED]
     assert [e.payload["version"] for e in published] == ["0.9.0", "1.0.0"]
 
 

@@ -15,7 +15,8 @@ from mcp_registry.shared.auth.permissions import Permission
 from mcp_registry.shared.auth.tokens import RegistryClaims
 from mcp_registry.shared.errors import BadRequest, Forbidden, InvalidInput
 from mcp_registry.shared.storage.records import Actor
-from mcp_registry.shared.storage.sqlite import SqliteServerStore
+from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
+from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
 from tests.support.stores import Ticker
 
 SCHEMA = "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json"
@@ -67,7 +68,7 @@ def test_status_bodies() -> None:
 
 
 def test_version_limit_per_name(tmp_path: Path) -> None:
-    store = SqliteServerStore(str(tmp_path / "r.db"))
+    store = SqliteServerStore(SqliteDatabase(str(tmp_path / "r.db")))
     store.init()
     try:
         publisher = Publisher(store, OwnershipChecker.disabled(), Ticker(), max_versions=3)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.plugins.host import PluginHost
+from mcp_registry.shared.storage.domain_port import DomainStore
 from mcp_registry.shared.storage.port import ServerStore
 
 if TYPE_CHECKING:
@@ -19,17 +20,20 @@ if TYPE_CHECKING:
 
 
 class ProcessResources(Protocol):
-    """The settings, store, plugins and NATS bridge of one registry process.
+    """The settings, stores, plugins and NATS bridge of one registry process.
 
-    ``store`` and ``plugins`` are created on first use and shared by every service of the
-    process; ``bridge`` is None when no NATS URL is configured (events then wait in the
-    outbox until a relay with NATS runs).
+    ``store`` (servers), ``domains`` and ``plugins`` are created on first use and shared by
+    every service of the process; ``bridge`` is None when no NATS URL is configured (events
+    then wait in the outbox until a relay with NATS runs).
     """
 
     settings: Settings
 
     @property
     def store(self) -> ServerStore: ...
+
+    @property
+    def domains(self) -> DomainStore: ...
 
     @property
     def plugins(self) -> PluginHost: ...

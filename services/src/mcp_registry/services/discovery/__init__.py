@@ -1,1 +1,1 @@
-"""services/discovery"""
+"""The discovery service: public reads, response caching, search, the read API."""

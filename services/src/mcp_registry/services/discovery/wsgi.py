@@ -12,8 +12,8 @@ from mcp_registry.services.discovery.http_cache import (
     ResponseCache,
     surrogate_key_for,
 )
+from mcp_registry.shared.event_model import SERVER_EVENTS
 from mcp_registry.shared.events.consumer import EventSource, follow_events
-from mcp_registry.shared.events.subjects import SERVER_EVENTS
 from mcp_registry.shared.plugins.host import PluginHost
 from mcp_registry.shared.process_resources import ProcessResources
 

@@ -9,6 +9,7 @@ from mcp_registry.shared.auth.permissions import EDIT
 from mcp_registry.shared.auth.tokens import RegistryClaims
 from mcp_registry.shared.clock import Clock, utcnow
 from mcp_registry.shared.errors import BadRequest, Conflict, ErrorDetail, Forbidden, NotFound
+from mcp_registry.shared.event_model import OutboxEvent
 from mcp_registry.shared.storage.domain_errors import DomainTaken, StaleRecord
 from mcp_registry.shared.storage.domain_port import DomainStore
 from mcp_registry.shared.storage.domain_records import (
@@ -17,7 +18,7 @@ from mcp_registry.shared.storage.domain_records import (
     DomainState,
     Owner,
 )
-from mcp_registry.shared.storage.records import Actor, OutboxEvent
+from mcp_registry.shared.storage.records import Actor
 
 AUDIT_ADMIN_REVOKE = "domain.admin_revoke"
 AUDIT_ADMIN_RESTORE = "domain.admin_restore"

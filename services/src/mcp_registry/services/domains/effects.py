@@ -12,9 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from mcp_registry.services.domains.names import namespaces
-from mcp_registry.shared.events.subjects import DOMAIN_REVOKED, DOMAIN_VERIFIED, new_event
+from mcp_registry.shared.event_model import DOMAIN_REVOKED, DOMAIN_VERIFIED, OutboxEvent, new_event
 from mcp_registry.shared.storage.domain_records import DomainRecord
-from mcp_registry.shared.storage.records import Actor, AuditEntry, OutboxEvent
+from mcp_registry.shared.storage.records import Actor, AuditEntry
 
 
 def _payload(record: DomainRecord, reason: str) -> dict[str, Any]:

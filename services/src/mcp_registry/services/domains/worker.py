@@ -10,9 +10,7 @@ from mcp_registry.services.domains.policy import Policy
 from mcp_registry.services.domains.recheck import Rechecker
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.errors import RegistryError
-from mcp_registry.shared.storage.domain_factory import domain_store_for
 from mcp_registry.shared.storage.domain_port import DomainStore
-from mcp_registry.shared.storage.port import ServerStore
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +32,7 @@ def run_rechecks(
         stop.wait(interval)
 
 
-def run_worker(settings: Settings, store: ServerStore, stop: threading.Event) -> None:
-    """The worker over ``store``'s database with the settings' resolvers and policy."""
-    domains: DomainStore = domain_store_for(store)
-    domains.init()
+def run_worker(settings: Settings, domains: DomainStore, stop: threading.Event) -> None:
+    """The worker over ``domains`` (initialized) with the settings' resolvers and policy."""
     rechecker = Rechecker(domains, DnsProbe.from_settings(settings), Policy.from_settings(settings))
     run_rechecks(domains, rechecker, stop, settings.domain_worker_poll_interval)

@@ -12,14 +12,12 @@ from mcp_registry.services.domains.policy import Policy
 from mcp_registry.services.domains.verification import DomainVerifier
 from mcp_registry.shared.auth.configured import token_verifier, verification_keys
 from mcp_registry.shared.process_resources import ProcessResources
-from mcp_registry.shared.storage.domain_factory import domain_store_for
 
 
 def build(deps: ProcessResources) -> falcon.App[falcon.Request, falcon.Response]:
     """The domains app of this worker; with NATS, it also answers ``registry.domains.grants``."""
     settings = deps.settings
-    store = domain_store_for(deps.store)
-    store.init()
+    store = deps.domains
     policy = Policy.from_settings(settings)
     verifier = DomainVerifier(store, DnsProbe.from_settings(settings), policy)
     if deps.bridge is not None:

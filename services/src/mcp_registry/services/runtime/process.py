@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.plugins.host import PluginHost
-from mcp_registry.shared.storage.factory import open_store
+from mcp_registry.shared.storage.domain_port import DomainStore
+from mcp_registry.shared.storage.factory import Stores, open_database
 from mcp_registry.shared.storage.port import ServerStore
 
 if TYPE_CHECKING:
@@ -26,17 +27,28 @@ class ProcessDeps:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._store: ServerStore | None = None
+        self._stores: Stores | None = None
         self._plugins: PluginHost | None = None
         self._bridge: NatsBridge | None = None
 
     @property
+    def stores(self) -> Stores:
+        """The database and its stores, opened and initialized on first use."""
+        if self._stores is None:
+            stores = open_database(self.settings.effective_database_url)
+            stores.init()
+            self._stores = stores
+        return self._stores
+
+    @property
     def store(self) -> ServerStore:
-        if self._store is None:
-            store = open_store(self.settings.effective_database_url)
-            store.init()
-            self._store = store
-        return self._store
+        """The server store."""
+        return self.stores.servers
+
+    @property
+    def domains(self) -> DomainStore:
+        """The domain-verification store (same database as :attr:`store`)."""
+        return self.stores.domains
 
     @property
     def plugins(self) -> PluginHost:
@@ -64,6 +76,6 @@ class ProcessDeps:
         if self._bridge is not None:
             self._bridge.close()
             self._bridge = None
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+        if self._stores is not None:
+            self._stores.close()
+            self._stores = None

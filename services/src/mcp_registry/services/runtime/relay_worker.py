@@ -25,7 +25,9 @@ def run_relay(settings: Settings, stop: threading.Event) -> None:
     try:
         bridge = deps.bridge
         assert bridge is not None  # nats_url is set
-        relay = OutboxRelay(deps.store, bridge, poll_interval=settings.outbox_poll_interval)
+        relay = OutboxRelay(
+            deps.store.database, bridge, poll_interval=settings.outbox_poll_interval
+        )
         try:
             bridge.ensure_stream()
         except UpstreamUnavailable:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from mcp_registry.shared.auth.permissions import Permission
-from mcp_registry.shared.events.subjects import DOMAINS_GRANTS
+from mcp_registry.shared.event_model import DOMAINS_GRANTS
 
 SUBJECT = DOMAINS_GRANTS
 QUEUE = "domains"

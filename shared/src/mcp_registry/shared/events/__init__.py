@@ -1,1 +1,1 @@
-"""shared/events"""
+"""The event bus: the NATS bridge (sync facade over nats-py), the outbox relay, consumers."""

@@ -26,9 +26,9 @@ from nats.aio.msg import Msg
 from nats.js.errors import NoStreamResponseError
 
 from mcp_registry.shared.errors import BadRequest, RegistryError, UpstreamUnavailable
+from mcp_registry.shared.event_model import OutboxEvent
 from mcp_registry.shared.events import wire
 from mcp_registry.shared.events.stream import StreamSettings, ensure_stream
-from mcp_registry.shared.storage.records import OutboxEvent
 
 log = logging.getLogger(__name__)
 

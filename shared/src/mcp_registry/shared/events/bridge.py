@@ -24,9 +24,9 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 from mcp_registry.shared.errors import UpstreamUnavailable
+from mcp_registry.shared.event_model import OutboxEvent
 from mcp_registry.shared.events.async_client import AsyncNatsClient, ConnectListener
 from mcp_registry.shared.events.stream import StreamSettings
-from mcp_registry.shared.storage.records import OutboxEvent
 
 log = logging.getLogger(__name__)
 

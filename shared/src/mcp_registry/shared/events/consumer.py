@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from mcp_registry.shared.events.subjects import EVENTS_WILDCARD
+from mcp_registry.shared.event_model import EVENTS_WILDCARD
 
 EventCallback = Callable[[str, dict[str, Any]], None]
 """Receives ``(subject, payload)`` of one domain event."""

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Protocol
 
 from mcp_registry.shared.clock import Clock, utcnow
-from mcp_registry.shared.storage.records import OutboxEvent
+from mcp_registry.shared.event_model import OutboxEvent
 
 log = logging.getLogger(__name__)
 

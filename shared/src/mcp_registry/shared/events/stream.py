@@ -9,7 +9,7 @@ from nats.js import JetStreamContext
 from nats.js.api import StorageType, StreamConfig
 from nats.js.errors import NotFoundError
 
-from mcp_registry.shared.events.subjects import EVENTS_WILDCARD, STREAM_NAME
+from mcp_registry.shared.event_model import EVENTS_WILDCARD, STREAM_NAME
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
+from mcp_registry.shared.event_model import OutboxEvent
 from mcp_registry.shared.storage.domain_records import DomainRecord, DomainState, Owner
-from mcp_registry.shared.storage.records import AuditEntry, OutboxEvent
+from mcp_registry.shared.storage.records import AuditEntry
 
 
 class DomainStore(Protocol):

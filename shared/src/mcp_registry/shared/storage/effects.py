@@ -1,6 +1,6 @@
 """The outbox events and audit entries each write produces, built the same way by every backend.
 
-Event payloads (subjects from :mod:`mcp_registry.shared.events.subjects`):
+Event payloads (subjects from :mod:`mcp_registry.shared.event_model`):
 
 - ``server.published``: ``name``, ``version``, ``seq`` (of the new record), ``isLatest``,
   ``previousLatest`` — the version that lost ``is_latest`` to this publish, else ``None``;
@@ -16,13 +16,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from mcp_registry.shared.events.subjects import (
+from mcp_registry.shared.event_model import (
     SERVER_PUBLISHED,
     SERVER_STATUS_CHANGED,
     SERVER_UPDATED,
+    OutboxEvent,
     new_event,
 )
-from mcp_registry.shared.storage.records import Actor, AuditEntry, OutboxEvent, Status
+from mcp_registry.shared.storage.records import Actor, AuditEntry, Status
 
 AUDIT_PUBLISH = "publish"
 AUDIT_STATUS = "status"

@@ -1,13 +1,20 @@
-"""Pick the storage backend from ``MCP_REGISTRY_DATABASE_URL``'s scheme."""
+"""Open the backend ``MCP_REGISTRY_DATABASE_URL`` names: its database and the stores on it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from mcp_registry.shared.storage.mongo import MongoServerStore
+from mcp_registry.shared.storage.database import Database
+from mcp_registry.shared.storage.domain_port import DomainStore
+from mcp_registry.shared.storage.mongo.database import MongoDatabase
+from mcp_registry.shared.storage.mongo.domains import MongoDomainStore
+from mcp_registry.shared.storage.mongo.servers import MongoServerStore
 from mcp_registry.shared.storage.port import ServerStore
-from mcp_registry.shared.storage.sqlite import SqliteServerStore
+from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
+from mcp_registry.shared.storage.sqlite.domains import SqliteDomainStore
+from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
 
 SQLITE_PREFIX = "sqlite:///"
 MONGO_SCHEMES = ("mongodb", "mongodb+srv")
@@ -31,8 +38,34 @@ def mongo_database(database_url: str) -> str:
     return name or DEFAULT_MONGO_DATABASE
 
 
-def open_store(database_url: str) -> ServerStore:
-    """A store for ``database_url``; nothing connects until the store is first used.
+@dataclass(frozen=True)
+class Stores:
+    """One backend's database and the stores on it (one per process).
+
+    ``outbox`` is the database itself seen as the relay sees it; ``close()`` closes the
+    database, and with it both stores.
+    """
+
+    database: Database
+    servers: ServerStore
+    domains: DomainStore
+
+    @property
+    def outbox(self) -> Database:
+        return self.database
+
+    def init(self) -> None:
+        """Create every table/collection and index (idempotent): servers first, since the
+        server schema holds the shared outbox and audit log."""
+        self.servers.init()
+        self.domains.init()
+
+    def close(self) -> None:
+        self.database.close()
+
+
+def open_database(database_url: str) -> Stores:
+    """The database ``database_url`` names and its stores; nothing connects until first use.
 
     ``sqlite:///relative.db`` (relative to the working directory), ``sqlite:////absolute.db``
     (the parent directory is created), ``mongodb://…`` or ``mongodb+srv://…`` (database from
@@ -41,12 +74,19 @@ def open_store(database_url: str) -> ServerStore:
     if database_url.startswith(SQLITE_PREFIX):
         path = sqlite_path(database_url)
         path.parent.mkdir(parents=True, exist_ok=True)
-        return SqliteServerStore(path)
+        sqlite = SqliteDatabase(path)
+        return Stores(sqlite, SqliteServerStore(sqlite), SqliteDomainStore(sqlite))
     scheme, sep, _ = database_url.partition("://")
     if sep and scheme.lower() in MONGO_SCHEMES:
-        return MongoServerStore(database_url, mongo_database(database_url))
+        mongo = MongoDatabase(database_url, mongo_database(database_url))
+        return Stores(mongo, MongoServerStore(mongo), MongoDomainStore(mongo))
     shown = f"{scheme}://" if sep else repr(database_url)
     raise ValueError(
         f"unsupported database URL scheme {shown}: use sqlite:///relative.db, "
         "sqlite:////absolute.db, mongodb://host/database or mongodb+srv://host/database"
     )
+
+
+def open_store(database_url: str) -> ServerStore:
+    """The server store of :func:`open_database` (its ``close()`` closes the database)."""
+    return open_database(database_url).servers

@@ -6,16 +6,15 @@ docstrings; a backend is correct when it passes that suite.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
+from mcp_registry.shared.storage.database import Database
 from mcp_registry.shared.storage.records import (
     Actor,
     ListPage,
     ListQuery,
     NewVersion,
-    OutboxEvent,
     ServerRecord,
     Status,
 )
@@ -24,7 +23,7 @@ MAX_VERSIONS_PER_NAME = 10_000
 
 
 class ServerStore(Protocol):
-    """Server versions, their outbox events and the audit log.
+    """Server versions; their outbox events and audit entries go to :attr:`database`.
 
     Invariants every implementation enforces itself (not the callers):
     - (name, version) is unique;
@@ -37,11 +36,17 @@ class ServerStore(Protocol):
       write is visible, so are they; if it failed, neither is.
     """
 
+    @property
+    def database(self) -> Database:
+        """The database this store writes through (its outbox and audit log)."""
+        ...
+
     def init(self) -> None:
         """Create tables/collections and indexes. Idempotent; safe to call on every start."""
 
     def close(self) -> None:
-        """Release connections. The store is unusable afterwards."""
+        """Close :attr:`database`. The store (and every other on that database) is unusable
+        afterwards."""
 
     # -- writes -------------------------------------------------------------------------
 
@@ -143,21 +148,4 @@ class ServerStore(Protocol):
     def names_using_remote(self, url: str) -> list[str]:
         """Distinct server names, sorted, with a non-deleted version whose ``remotes`` list
         ``url`` exactly (a deleted version releases its URLs). May scan; publish-time only."""
-        ...
-
-    # -- outbox -------------------------------------------------------------------------
-
-    def pending_events(self, limit: int = 100) -> list[OutboxEvent]:
-        """Unsent outbox events, oldest first."""
-        ...
-
-    def mark_events_sent(self, ids: Sequence[str], *, now: datetime) -> None:
-        """Mark events delivered; unknown ids are ignored. Idempotent."""
-        ...
-
-    # -- audit --------------------------------------------------------------------------
-
-    def audit_log(self, *, target: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
-        """Recent audit entries, newest first, as dicts with ``action``, ``target``,
-        ``subject``, ``auth_method``, ``at``, ``detail``."""
         ...

@@ -56,20 +56,6 @@ class NewVersion:
 
 
 @dataclass(frozen=True)
-class OutboxEvent:
-    """A domain event stored in the same write as the change it describes.
-
-    ``subject`` is the full NATS subject (``registry.events.server.published``); ``id`` is
-    unique and becomes ``Nats-Msg-Id`` so JetStream drops duplicates of a re-sent event.
-    """
-
-    id: str
-    subject: str
-    payload: dict[str, Any]
-    created_at: datetime
-
-
-@dataclass(frozen=True)
 class AuditEntry:
     """One line of the audit log: who did what to which resource, when, how authenticated."""
 

@@ -95,18 +95,18 @@ def worker_relay() -> None:
 def worker_domains() -> None:
     """Re-check verified domains on a schedule; revoke those failing past the grace period."""
     from mcp_registry.services.domains.worker import run_worker
-    from mcp_registry.shared.storage.factory import open_store
+    from mcp_registry.shared.storage.factory import open_database
 
     settings = settings_from_environment()
     _configure_logging(settings)
     stop = threading.Event()
     _stop_on_signals(stop)
-    store = open_store(settings.effective_database_url)
+    stores = open_database(settings.effective_database_url)
     try:
-        store.init()
-        run_worker(settings, store, stop)
+        stores.init()
+        run_worker(settings, stores.domains, stop)
     finally:
-        store.close()
+        stores.close()
 
 
 @cli.group()

@@ -6,21 +6,19 @@ state nobody else can change until it commits. The version rows, the latest flip
 events and the audit entry of a write commit together or not at all. ``seq`` comes from the
 ``counters`` table inside the same transaction, so it increases in commit order.
 
-Readers never block writers (WAL). Search and listing SQL: see ``sqlite_queries``.
+Readers never block writers (WAL). Search and listing SQL: see ``queries``.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from mcp_registry.shared.errors import BadRequest, Conflict, NotFound, RegistryError, StorageError
+from mcp_registry.shared.errors import BadRequest, Conflict, NotFound, StorageError
+from mcp_registry.shared.event_model import OutboxEvent
 from mcp_registry.shared.storage import effects
 from mcp_registry.shared.storage.planning import (
     Transition,
@@ -33,31 +31,25 @@ from mcp_registry.shared.storage.port import MAX_VERSIONS_PER_NAME
 from mcp_registry.shared.storage.records import (
     STATUSES,
     Actor,
-    AuditEntry,
     ListPage,
     ListQuery,
     NewVersion,
-    OutboxEvent,
     ServerRecord,
     Status,
 )
 from mcp_registry.shared.storage.remote_urls import remote_urls
 from mcp_registry.shared.storage.search_text import search_text
-from mcp_registry.shared.storage.sqlite_connections import ConnectionPool
-from mcp_registry.shared.storage.sqlite_queries import (
+from mcp_registry.shared.storage.sqlite.database import SqliteDatabase, dumps
+from mcp_registry.shared.storage.sqlite.queries import (
     LAST_UPDATED_SQL,
     NAMES_USING_REMOTE_SQL,
     SELECT_RECORDS,
     list_servers_sql,
 )
-from mcp_registry.shared.storage.sqlite_schema import BACKFILL_REMOTES, STATEMENTS
+from mcp_registry.shared.storage.sqlite.schema import BACKFILL_REMOTES, STATEMENTS
 from mcp_registry.shared.storage.timestamps import from_micros, to_micros
 
 _STATUS: dict[str, Status] = {s: s for s in STATUSES}
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _record(row: Sequence[Any]) -> ServerRecord:
@@ -78,59 +70,15 @@ def _record(row: Sequence[Any]) -> ServerRecord:
 
 
 class SqliteServerStore:
-    """:class:`~mcp_registry.shared.storage.port.ServerStore` on the SQLite file ``path``.
+    """:class:`~mcp_registry.shared.storage.port.ServerStore` on a :class:`SqliteDatabase`.
 
     Construction opens nothing; each thread opens its own connection on first use, and a
-    process forked after construction opens fresh ones (see ``sqlite_connections``).
-    ``busy_timeout`` bounds how long a write waits for the lock before :class:`StorageError`.
+    process forked after construction opens fresh ones (see ``connections``).
+    Transactions, the seq counter, the outbox and the audit log belong to ``database``.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, busy_timeout: float = 30.0) -> None:
-        self.path = Path(path)
-        self._pool = ConnectionPool(os.fspath(path), busy_timeout=busy_timeout)
-
-    # -- plumbing -------------------------------------------------------------------------
-
-    @contextmanager
-    def _errors(self) -> Iterator[None]:
-        """Report driver failures as :class:`StorageError`; domain errors pass unchanged."""
-        try:
-            yield
-        except RegistryError:
-            raise
-        except sqlite3.Error as exc:
-            raise StorageError(f"SQLite failure: {exc}") from exc
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """A ``BEGIN IMMEDIATE`` transaction: committed when the block ends, rolled back if
-        it raises."""
-        with self._errors():
-            conn = self._pool.get()
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException:
-                # Also after a failed COMMIT: the connection must not stay inside a transaction.
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-
-    @contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
-        with self._errors():
-            yield self._pool.get()
-
-    @staticmethod
-    def _next_seq(conn: sqlite3.Connection) -> int:
-        row = conn.execute(
-            "UPDATE counters SET value = value + 1 WHERE name = 'seq' RETURNING value"
-        ).fetchone()
-        if row is None:
-            raise StorageError("the SQLite store is not initialized (call init())")
-        value: int = row[0]
-        return value
+    def __init__(self, database: SqliteDatabase) -> None:
+        self.database = database
 
     @staticmethod
     def _states(conn: sqlite3.Connection, name: str) -> list[VersionState]:
@@ -153,7 +101,7 @@ class SqliteServerStore:
 
     def _apply(self, conn: sqlite3.Connection, name: str, change: Transition, now: datetime) -> int:
         """Apply one planned transition; returns the record's new seq."""
-        seq = self._next_seq(conn)
+        seq = self.database.next_seq(conn)
         stamp = to_micros(now)
         conn.execute(
             "UPDATE server_versions SET status = ?, status_message = ?, is_latest = ?,"
@@ -175,28 +123,6 @@ class SqliteServerStore:
         return seq
 
     @staticmethod
-    def _add_events(conn: sqlite3.Connection, events: Sequence[OutboxEvent]) -> None:
-        conn.executemany(
-            "INSERT INTO outbox (id, subject, payload, created_at) VALUES (?, ?, ?, ?)",
-            [(e.id, e.subject, _dumps(e.payload), to_micros(e.created_at)) for e in events],
-        )
-
-    @staticmethod
-    def _add_audit(conn: sqlite3.Connection, entry: AuditEntry) -> None:
-        conn.execute(
-            "INSERT INTO audit_log (action, target, subject, auth_method, at, detail)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                entry.action,
-                entry.target,
-                entry.actor.subject,
-                entry.actor.auth_method,
-                to_micros(entry.at),
-                _dumps(entry.detail),
-            ),
-        )
-
-    @staticmethod
     def _select_one(conn: sqlite3.Connection, name: str, version: str) -> ServerRecord | None:
         row = conn.execute(
             SELECT_RECORDS + " WHERE name = ? AND version = ?",
@@ -208,9 +134,9 @@ class SqliteServerStore:
 
     def init(self) -> None:
         """Create tables, indexes, the FTS5 table and its triggers; idempotent."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.database.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            with self._write() as conn:
+            with self.database.write() as conn:
                 found = conn.execute("PRAGMA user_version").fetchone()[0]
                 for statement in STATEMENTS:
                     conn.execute(statement)
@@ -225,8 +151,8 @@ class SqliteServerStore:
             raise
 
     def close(self) -> None:
-        """Close every connection this process opened; the store is unusable afterwards."""
-        self._pool.close()
+        """Close the database (every connection this process opened); unusable afterwards."""
+        self.database.close()
 
     # -- writes ---------------------------------------------------------------------------
 
@@ -241,7 +167,7 @@ class SqliteServerStore:
         """See :meth:`ServerStore.publish`; one transaction for everything it writes."""
         check_identity(new.name, new.version, new.server)
         stamp = to_micros(now)
-        with self._write() as conn:
+        with self.database.write() as conn:
             states = self._states(conn, new.name)
             if any(s.version == new.version for s in states):
                 raise Conflict(f"{new.name} version {new.version} already exists")
@@ -261,7 +187,7 @@ class SqliteServerStore:
             plan = plan_publish(states, new, now=now)
             for change in plan.transitions:
                 self._apply(conn, new.name, change, now)
-            seq = self._next_seq(conn)
+            seq = self.database.next_seq(conn)
             conn.execute(
                 "INSERT INTO server_versions (name, version, server, status, status_message,"
                 " published_at, updated_at, status_changed_at, is_latest, seq, search_text)"
@@ -269,7 +195,7 @@ class SqliteServerStore:
                 (
                     new.name,
                     new.version,
-                    _dumps(new.server),
+                    dumps(new.server),
                     new.status,
                     new.status_message,
                     stamp,
@@ -288,11 +214,11 @@ class SqliteServerStore:
                 previous_latest=plan.previous_latest,
                 now=now,
             )
-            self._add_events(conn, [event])
+            self.database.add_events(conn, [event])
             audit = effects.publish_audit(
                 new.name, new.version, is_latest=plan.new_is_latest, actor=actor, now=now
             )
-            self._add_audit(conn, audit)
+            self.database.add_audit(conn, audit)
             record = self._select_one(conn, new.name, new.version)
         if record is None:  # pragma: no cover - the row was inserted in this transaction
             raise StorageError(f"{new.name} {new.version} vanished after insert")
@@ -309,7 +235,7 @@ class SqliteServerStore:
         now: datetime,
     ) -> list[ServerRecord]:
         """See :meth:`ServerStore.set_status`; one transaction for everything it writes."""
-        with self._write() as conn:
+        with self.database.write() as conn:
             plan = plan_status(self._states(conn, name), version, status, message)
             if plan is None:
                 what = f"{name} version {version}" if version is not None else name
@@ -323,12 +249,12 @@ class SqliteServerStore:
                             name, change.version, status=change.status, seq=seq, now=now
                         )
                     )
-            self._add_events(conn, events)
+            self.database.add_events(conn, events)
             changed = [c.version for c in plan.transitions if c.status_changed]
             audit = effects.status_audit(
                 name, version, status, message, changed, actor=actor, now=now
             )
-            self._add_audit(conn, audit)
+            self.database.add_audit(conn, audit)
             rows = conn.execute(
                 SELECT_RECORDS + " WHERE name = ? ORDER BY published_at, version",
                 (name,),
@@ -347,17 +273,17 @@ class SqliteServerStore:
     ) -> ServerRecord:
         """See :meth:`ServerStore.replace_server`; one transaction for everything it writes."""
         check_identity(name, version, server)
-        with self._write() as conn:
-            seq = self._next_seq(conn)
+        with self.database.write() as conn:
+            seq = self.database.next_seq(conn)
             cursor = conn.execute(
                 "UPDATE server_versions SET server = ?, search_text = ?, updated_at = ?, seq = ?"
                 " WHERE name = ? AND version = ?",
-                (_dumps(server), search_text(server), to_micros(now), seq, name, version),
+                (dumps(server), search_text(server), to_micros(now), seq, name, version),
             )
             if cursor.rowcount != 1:
                 raise NotFound(f"{name} version {version} not found")
-            self._add_events(conn, [effects.updated_event(name, version, seq=seq, now=now)])
-            self._add_audit(conn, effects.edit_audit(name, version, actor=actor, now=now))
+            self.database.add_events(conn, [effects.updated_event(name, version, seq=seq, now=now)])
+            self.database.add_audit(conn, effects.edit_audit(name, version, actor=actor, now=now))
             record = self._select_one(conn, name, version)
         if record is None:  # pragma: no cover - updated in this transaction
             raise StorageError(f"{name} {version} vanished after update")
@@ -367,12 +293,12 @@ class SqliteServerStore:
 
     def get_version(self, name: str, version: str) -> ServerRecord | None:
         """See :meth:`ServerStore.get_version`."""
-        with self._read() as conn:
+        with self.database.read() as conn:
             return self._select_one(conn, name, version)
 
     def get_latest(self, name: str) -> ServerRecord | None:
         """See :meth:`ServerStore.get_latest`."""
-        with self._read() as conn:
+        with self.database.read() as conn:
             row = conn.execute(
                 SELECT_RECORDS + " WHERE name = ? AND is_latest = 1",
                 (name,),
@@ -381,7 +307,7 @@ class SqliteServerStore:
 
     def list_versions(self, name: str) -> list[ServerRecord]:
         """See :meth:`ServerStore.list_versions`."""
-        with self._read() as conn:
+        with self.database.read() as conn:
             rows = conn.execute(
                 SELECT_RECORDS + " WHERE name = ? ORDER BY published_at, version",
                 (name,),
@@ -389,33 +315,33 @@ class SqliteServerStore:
         return [_record(row) for row in rows]
 
     def list_servers(self, query: ListQuery) -> ListPage:
-        """See :meth:`ServerStore.list_servers` and ``sqlite_queries`` for the SQL."""
+        """See :meth:`ServerStore.list_servers` and ``queries`` for the SQL."""
         if query.limit < 1:
             raise BadRequest(f"limit must be at least 1, got {query.limit}")
         built = list_servers_sql(query)
         if built is None:
             return ListPage(items=[], has_more=False)
         sql, params = built
-        with self._read() as conn:
+        with self.database.read() as conn:
             rows = conn.execute(sql, params).fetchall()
         items = [_record(row) for row in rows[: query.limit]]
         return ListPage(items=items, has_more=len(rows) > query.limit)
 
     def change_seq(self) -> int:
         """See :meth:`ServerStore.change_seq`."""
-        with self._read() as conn:
+        with self.database.read() as conn:
             row = conn.execute("SELECT value FROM counters WHERE name = 'seq'").fetchone()
         return int(row[0]) if row is not None else 0
 
     def last_updated_at(self) -> datetime | None:
         """See :meth:`ServerStore.last_updated_at` (``max`` over the updated_at index)."""
-        with self._read() as conn:
+        with self.database.read() as conn:
             row = conn.execute(LAST_UPDATED_SQL).fetchone()
         return from_micros(row[0]) if row is not None and row[0] is not None else None
 
     def count_versions(self, name: str) -> int:
         """See :meth:`ServerStore.count_versions`."""
-        with self._read() as conn:
+        with self.database.read() as conn:
             row = conn.execute(
                 "SELECT count(*) FROM server_versions WHERE name = ?", (name,)
             ).fetchone()
@@ -423,64 +349,6 @@ class SqliteServerStore:
 
     def names_using_remote(self, url: str) -> list[str]:
         """See :meth:`ServerStore.names_using_remote`; served by the ``remote_urls`` table."""
-        with self._read() as conn:
+        with self.database.read() as conn:
             rows = conn.execute(NAMES_USING_REMOTE_SQL, (url,)).fetchall()
         return [name for (name,) in rows]
-
-    # -- outbox ---------------------------------------------------------------------------
-
-    def pending_events(self, limit: int = 100) -> list[OutboxEvent]:
-        """See :meth:`ServerStore.pending_events`; oldest first = commit order."""
-        with self._read() as conn:
-            rows = conn.execute(
-                "SELECT id, subject, payload, created_at FROM outbox"
-                " WHERE sent_at IS NULL ORDER BY position LIMIT ?",
-                (limit,),
-            ).fetchall()
-        return [
-            OutboxEvent(
-                id=event_id,
-                subject=subject,
-                payload=json.loads(payload),
-                created_at=from_micros(created),
-            )
-            for event_id, subject, payload, created in rows
-        ]
-
-    def mark_events_sent(self, ids: Sequence[str], *, now: datetime) -> None:
-        """See :meth:`ServerStore.mark_events_sent`; events already sent keep their time."""
-        unique = list(dict.fromkeys(ids))
-        if not unique:
-            return
-        stamp = to_micros(now)
-        with self._write() as conn:
-            conn.executemany(
-                "UPDATE outbox SET sent_at = ? WHERE id = ? AND sent_at IS NULL",
-                [(stamp, event_id) for event_id in unique],
-            )
-
-    # -- audit ----------------------------------------------------------------------------
-
-    def audit_log(self, *, target: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
-        """See :meth:`ServerStore.audit_log`; newest first = reverse commit order."""
-        sql = "SELECT action, target, subject, auth_method, at, detail FROM audit_log"
-        params: list[str | int] = []
-        if target is not None:
-            sql += " WHERE target = ?"
-            params.append(target)
-        sql += " ORDER BY position DESC LIMIT ?"
-        params.append(limit)
-        with self._read() as conn:
-            rows = conn.execute(sql, params).fetchall()
-        return [
-            effects.audit_view(
-                AuditEntry(
-                    action=action,
-                    target=entry_target,
-                    actor=Actor(subject=subject, auth_method=auth_method),
-                    at=from_micros(at),
-                    detail=json.loads(detail),
-                )
-            )
-            for action, entry_target, subject, auth_method, at, detail in rows
-        ]

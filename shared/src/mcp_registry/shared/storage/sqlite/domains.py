@@ -1,10 +1,8 @@
-""":class:`DomainStore` on the SQLite file of a :class:`SqliteServerStore`.
+""":class:`DomainStore` on a :class:`SqliteDatabase`.
 
-It shares that store's per-thread connections and its ``BEGIN IMMEDIATE`` write helper, and
-writes outbox events and audit entries with that store's own row writers, so a verification
-change and its ``domain.*`` event commit in one transaction and the existing relay delivers
-the event. (Those helpers are private to ``sqlite``; this module is their one other user,
-in the same package, rather than a second copy of the outbox code.)
+It writes through the database's ``BEGIN IMMEDIATE`` transactions and stores outbox events and
+audit entries with the database's own writers, so a verification change and its ``domain.*``
+event commit in one transaction and the relay delivers the event.
 """
 
 from __future__ import annotations
@@ -15,6 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from mcp_registry.shared.event_model import OutboxEvent
 from mcp_registry.shared.storage.domain_errors import DomainTaken, StaleRecord
 from mcp_registry.shared.storage.domain_records import (
     DOMAIN_STATES,
@@ -22,8 +21,8 @@ from mcp_registry.shared.storage.domain_records import (
     DomainState,
     Owner,
 )
-from mcp_registry.shared.storage.records import AuditEntry, OutboxEvent
-from mcp_registry.shared.storage.sqlite import SqliteServerStore
+from mcp_registry.shared.storage.records import AuditEntry
+from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
 from mcp_registry.shared.storage.timestamps import from_micros, to_micros
 
 _STATE: dict[str, DomainState] = {s: s for s in DOMAIN_STATES}
@@ -141,15 +140,15 @@ def _record(row: Sequence[Any]) -> DomainRecord:
 
 
 class SqliteDomainStore:
-    """:class:`~mcp_registry.shared.storage.domain_port.DomainStore` beside ``servers``."""
+    """:class:`~mcp_registry.shared.storage.domain_port.DomainStore` on ``database``."""
 
-    def __init__(self, servers: SqliteServerStore) -> None:
-        self._servers = servers
+    def __init__(self, database: SqliteDatabase) -> None:
+        self.database = database
 
     def init(self) -> None:
         """Create the table and its indexes (idempotent); the server store's ``init`` makes
         the shared ``outbox`` and ``audit_log``."""
-        with self._servers._write() as conn:
+        with self.database.write() as conn:
             for statement in STATEMENTS:
                 conn.execute(statement)
 
@@ -157,7 +156,7 @@ class SqliteDomainStore:
         """Nothing to do: every SQLite write is one transaction."""
 
     def _select(self, where: str, params: Sequence[Any]) -> list[DomainRecord]:
-        with self._servers._read() as conn:
+        with self.database.read() as conn:
             rows = conn.execute(f"{_SELECT} {where}", tuple(params)).fetchall()
         return [_record(row) for row in rows]
 
@@ -203,7 +202,7 @@ class SqliteDomainStore:
         """See :meth:`DomainStore.save`: one transaction for the row, events and audit."""
         revision = 1 if expected_revision is None else expected_revision + 1
         values = _row(record, revision)
-        with self._servers._write() as conn:
+        with self.database.write() as conn:
             try:
                 if expected_revision is None:
                     conn.execute(_INSERT, values)
@@ -217,7 +216,7 @@ class SqliteDomainStore:
                 if "domain_verifications.domain" in str(exc) and "owner" not in str(exc):
                     raise DomainTaken(f"{record.domain} is verified by another identity") from None
                 raise StaleRecord(f"the verification of {record.domain} exists already") from None
-            self._servers._add_events(conn, events)
+            self.database.add_events(conn, events)
             if audit is not None:
-                self._servers._add_audit(conn, audit)
+                self.database.add_audit(conn, audit)
         return dataclasses.replace(record, revision=revision)

@@ -1,12 +1,31 @@
-"""NATS subjects and the JetStream stream that carries domain events (DESIGN §5)."""
+"""Domain events: the outbox event, NATS subjects and the JetStream stream (DESIGN §5).
+
+The bottom of the event path, imported by storage (which writes events in the same write as
+the change they describe) and by the event bus (which relays and consumes them); it imports
+neither, so the two do not depend on each other.
+"""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from mcp_registry.shared.storage.records import OutboxEvent
+
+@dataclass(frozen=True)
+class OutboxEvent:
+    """A domain event stored in the same write as the change it describes.
+
+    ``subject`` is the full NATS subject (``registry.events.server.published``); ``id`` is
+    unique and becomes ``Nats-Msg-Id`` so JetStream drops duplicates of a re-sent event.
+    """
+
+    id: str
+    subject: str
+    payload: dict[str, Any]
+    created_at: datetime
+
 
 STREAM_NAME = "REGISTRY_EVENTS"
 EVENTS_PREFIX = "registry.events"

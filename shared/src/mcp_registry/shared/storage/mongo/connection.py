@@ -23,7 +23,7 @@ from pymongo.read_preferences import ReadPreference
 from pymongo.write_concern import WriteConcern
 
 from mcp_registry.shared.errors import RegistryError, StorageError
-from mcp_registry.shared.storage.mongo_documents import Document
+from mcp_registry.shared.storage.mongo.documents import Document
 
 T = TypeVar("T")
 Session = ClientSession | None

@@ -1,9 +1,9 @@
-""":class:`DomainStore` on the MongoDB database of a :class:`MongoServerStore`.
+""":class:`DomainStore` on a :class:`MongoDatabase`.
 
-It shares that store's client (created lazily per process) and write runner, and the
-``outbox`` and ``audit_log`` collections, so the existing relay delivers ``domain.*`` events.
+It writes through the database's client (created lazily per process) and write runner, into
+the shared ``outbox`` and ``audit_log`` collections, so the relay delivers ``domain.*`` events.
 
-Atomicity follows ``mongo``'s scheme: a change embeds its outbox events and audit entry in
+Atomicity follows ``servers``'s scheme: a change embeds its outbox events and audit entry in
 the *same single-document write* (``pendingOutbox``/``pendingAudit``, stamped
 ``pendingSince``), then copies them into their collections (idempotent upserts by id) and
 removes them from the document. With transactions (replica set) all of it is one
@@ -26,6 +26,7 @@ from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
 from mcp_registry.shared.clock import utcnow
+from mcp_registry.shared.event_model import OutboxEvent
 from mcp_registry.shared.storage.domain_errors import DomainTaken, StaleRecord
 from mcp_registry.shared.storage.domain_records import (
     DOMAIN_STATES,
@@ -33,16 +34,15 @@ from mcp_registry.shared.storage.domain_records import (
     DomainState,
     Owner,
 )
-from mcp_registry.shared.storage.mongo import MongoServerStore
-from mcp_registry.shared.storage.mongo_connection import Session
-from mcp_registry.shared.storage.mongo_documents import (
+from mcp_registry.shared.storage.mongo.connection import Session
+from mcp_registry.shared.storage.mongo.database import MongoDatabase
+from mcp_registry.shared.storage.mongo.documents import (
     Document,
     audit_document,
     event_document,
 )
-from mcp_registry.shared.storage.mongo_pending import PENDING_FIELDS, flush_pending
-from mcp_registry.shared.storage.mongo_schema import COUNTERS, SEQ_COUNTER
-from mcp_registry.shared.storage.records import AuditEntry, OutboxEvent
+from mcp_registry.shared.storage.mongo.pending import PENDING_FIELDS, flush_pending
+from mcp_registry.shared.storage.records import AuditEntry
 from mcp_registry.shared.storage.timestamps import from_micros, to_micros
 
 DOMAINS = "domain_verifications"
@@ -110,13 +110,13 @@ def _id(domain: str, owner: Owner) -> str:
 
 
 class MongoDomainStore:
-    """:class:`~mcp_registry.shared.storage.domain_port.DomainStore` beside ``servers``."""
+    """:class:`~mcp_registry.shared.storage.domain_port.DomainStore` on ``database``."""
 
-    def __init__(self, servers: MongoServerStore) -> None:
-        self._conn = servers._conn
+    def __init__(self, database: MongoDatabase) -> None:
+        self.database = database
 
     def _domains(self) -> Collection[Document]:
-        return self._conn.db()[DOMAINS]
+        return self.database.db()[DOMAINS]
 
     def init(self) -> None:
         """Create the indexes (idempotent) and flush writes a crash left unfinished."""
@@ -141,7 +141,7 @@ class MongoDomainStore:
                 partialFilterExpression={"pendingSince": {"$exists": True}},
             )
 
-        self._conn.call(create)
+        self.database.call(create)
         self.repair()
 
     def _find(
@@ -151,7 +151,7 @@ class MongoDomainStore:
             docs = self._domains().find(spec, projection=_PROJECTION, sort=sort, limit=limit)
             return [_record_of(doc) for doc in docs]
 
-        return self._conn.call(read)
+        return self.database.call(read)
 
     def get(self, domain: str, owner: Owner) -> DomainRecord | None:
         """See :meth:`DomainStore.get`."""
@@ -195,7 +195,7 @@ class MongoDomainStore:
         fields = _document(record, revision)
 
         def attempt(session: Session) -> None:
-            order = self._current_seq(session)
+            order = self.database.current_seq(session)
             pending: Document = {
                 "pendingOutbox": [{**event_document(e), "order": order} for e in events],
                 "pendingAudit": (
@@ -234,12 +234,8 @@ class MongoDomainStore:
                 raise DomainTaken(f"{record.domain} is verified by another identity") from None
             self._flush(doc_id, session)
 
-        self._conn.write(attempt)
+        self.database.write(attempt)
         return dataclasses.replace(record, revision=revision)
-
-    def _current_seq(self, session: Session) -> int:
-        doc = self._conn.db()[COUNTERS].find_one({"_id": SEQ_COUNTER}, session=session)
-        return int(doc["value"]) if doc is not None else 0
 
     def repair(self) -> None:
         """Flush embedded events and audit entries of writes interrupted over a minute ago."""
@@ -249,12 +245,12 @@ class MongoDomainStore:
             docs = self._domains().find({"pendingSince": {"$lt": cutoff}}, projection={"_id": 1})
             return [str(doc["_id"]) for doc in docs]
 
-        for doc_id in self._conn.call(stuck):
+        for doc_id in self.database.call(stuck):
 
             def finish(session: Session, doc_id: str = doc_id) -> None:
                 self._flush(doc_id, session)
 
-            self._conn.write(finish)
+            self.database.write(finish)
 
     def _flush(self, doc_id: str, session: Session) -> None:
         """Move one document's embedded events and audit entries to their collections."""
@@ -265,4 +261,4 @@ class MongoDomainStore:
         )
         if doc is None:
             return
-        flush_pending(self._conn.db(), self._domains(), doc, session)
+        flush_pending(self.database.db(), self._domains(), doc, session)

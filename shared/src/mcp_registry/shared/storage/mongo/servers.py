@@ -55,39 +55,32 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from pymongo import MongoClient, ReturnDocument
 from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from mcp_registry.shared.clock import utcnow
 from mcp_registry.shared.errors import BadRequest, Conflict, NotFound, RegistryError, StorageError
+from mcp_registry.shared.event_model import OutboxEvent
 from mcp_registry.shared.storage import effects
-from mcp_registry.shared.storage.mongo_connection import (
-    MAX_ATTEMPTS,
-    Contention,
-    MongoConnection,
-    Session,
-    backoff,
-)
-from mcp_registry.shared.storage.mongo_documents import (
+from mcp_registry.shared.storage.mongo.connection import MAX_ATTEMPTS, Contention, Session, backoff
+from mcp_registry.shared.storage.mongo.database import MongoDatabase
+from mcp_registry.shared.storage.mongo.documents import (
     RECORD_FIELDS,
     STATE_FIELDS,
     Document,
     audit_document,
     audit_log_document,
-    audit_of,
     derived_fields_of,
     dump_server,
     event_document,
-    event_of,
     list_filter,
     new_version_document,
     record_of,
     state_of,
 )
-from mcp_registry.shared.storage.mongo_pending import PENDING_FIELDS, flush_pending
-from mcp_registry.shared.storage.mongo_schema import (
+from mcp_registry.shared.storage.mongo.pending import PENDING_FIELDS, flush_pending
+from mcp_registry.shared.storage.mongo.schema import (
     AUDIT,
     COUNTERS,
     INDEXES,
@@ -110,7 +103,6 @@ from mcp_registry.shared.storage.records import (
     ListPage,
     ListQuery,
     NewVersion,
-    OutboxEvent,
     ServerRecord,
     Status,
 )
@@ -126,53 +118,33 @@ def _wall_micros() -> int:
 
 
 class MongoServerStore:
-    """:class:`~mcp_registry.shared.storage.port.ServerStore` on MongoDB database ``database``.
+    """:class:`~mcp_registry.shared.storage.port.ServerStore` on a :class:`MongoDatabase`.
 
-    ``target`` is a connection URL (the client is created on first use, in the process using
-    it) or a ready client, which the caller keeps owning (``close()`` leaves it open).
-    ``transactions`` forces the atomicity mode; None asks the server (``hello``) on first write.
-    ``repair_after``: seconds after which an unfinished standalone write is repaired.
+    ``repair_after``: seconds after which an unfinished standalone write is repaired (by
+    ``init`` and before the outbox hands out events).
     """
 
-    def __init__(
-        self,
-        target: str | MongoClient[Document],
-        database: str = "mcp_registry",
-        *,
-        transactions: bool | None = None,
-        repair_after: float = 60.0,
-    ) -> None:
-        self._conn = MongoConnection(target, database, transactions=transactions)
+    def __init__(self, database: MongoDatabase, *, repair_after: float = 60.0) -> None:
+        self.database = database
         self._repair_after_us = int(repair_after * 1_000_000)
+        database.add_repair(self._repair)
 
     @property
     def database_name(self) -> str:
         """The MongoDB database this store uses."""
-        return self._conn.database_name
+        return self.database.database_name
 
     def uses_transactions(self) -> bool:
         """Whether writes run in multi-document transactions (asks the server once)."""
-        return self._conn.uses_transactions()
+        return self.database.uses_transactions()
 
     # -- plumbing -------------------------------------------------------------------------
 
     def _db(self) -> Database[Document]:
-        return self._conn.db()
+        return self.database.db()
 
     def _versions(self) -> Collection[Document]:
-        return self._conn.db()[VERSIONS]
-
-    def _next_seq(self, session: Session) -> int:
-        doc = self._db()[COUNTERS].find_one_and_update(
-            {"_id": SEQ_COUNTER},
-            {"$inc": {"value": 1}},
-            upsert=True,
-            return_document=ReturnDocument.AFTER,
-            session=session,
-        )
-        if doc is None:  # pragma: no cover - upsert with AFTER always returns the document
-            raise StorageError("the seq counter could not be incremented")
-        return int(doc["value"])
+        return self.database.db()[VERSIONS]
 
     def _states(self, name: str, session: Session) -> list[VersionState]:
         docs = self._versions().find({"name": name}, projection=STATE_FIELDS, session=session)
@@ -222,7 +194,7 @@ class MongoServerStore:
         audit: AuditEntry | None = None,
     ) -> int:
         """Apply one planned transition (plus its status event); returns the new seq."""
-        seq = self._next_seq(session)
+        seq = self.database.next_seq(session)
         stamp = to_micros(now)
         fields: Document = {
             "status": change.status,
@@ -288,7 +260,7 @@ class MongoServerStore:
     def _repair(self) -> None:
         """Finish standalone writes interrupted for longer than ``repair_after``."""
         cutoff = _wall_micros() - self._repair_after_us
-        stuck = self._conn.call(
+        stuck = self.database.call(
             lambda: list(
                 self._versions().find(
                     {"pendingSince": {"$lt": cutoff}},
@@ -305,7 +277,7 @@ class MongoServerStore:
             def finish(session: Session, name: str = name, versions: list[str] = versions) -> None:
                 self._finish(name, versions, utcnow(), session)
 
-            self._conn.write(finish)
+            self.database.write(finish)
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -323,12 +295,12 @@ class MongoServerStore:
                 {"_id": SEQ_COUNTER}, {"$setOnInsert": {"value": 0}}, upsert=True
             )
 
-        self._conn.call(create)
+        self.database.call(create)
         self._repair()
 
     def close(self) -> None:
-        """Close the client this store created (a given client stays open); unusable after."""
-        self._conn.close()
+        """Close the database (the client it created; a given client stays open)."""
+        self.database.close()
 
     # -- writes ---------------------------------------------------------------------------
 
@@ -371,7 +343,7 @@ class MongoServerStore:
                 # Promoting a record another writer made latest meanwhile: nothing of ours is
                 # inserted yet, so re-plan from fresh state.
                 raise Contention from None
-            seq = self._next_seq(session)
+            seq = self.database.next_seq(session)
             event = effects.published_event(
                 new.name,
                 new.version,
@@ -407,12 +379,12 @@ class MongoServerStore:
             return record
 
         try:
-            return self._conn.write(attempt)
+            return self.database.write(attempt)
         except RegistryError:
-            if touched and not self._conn.uses_transactions():
+            if touched and not self.database.uses_transactions():
                 # A racing publish of the same version won after an earlier attempt of ours
                 # had already moved latest: settle and flush what we changed, then report.
-                self._conn.write(lambda session: self._finish(new.name, touched, now, session))
+                self.database.write(lambda session: self._finish(new.name, touched, now, session))
             raise
 
     def _finish(self, name: str, touched: Iterable[str], now: datetime, session: Session) -> None:
@@ -503,7 +475,7 @@ class MongoServerStore:
                 entry = effects.status_audit(
                     name, version, status, message, [], actor=actor, now=now
                 )
-                order = self._current_seq(session)
+                order = self.database.current_seq(session)
                 doc = audit_document(entry, entry_id=uuid.uuid4().hex, order=order)
                 self._db()[AUDIT].insert_one(
                     {"_id": doc["id"], **audit_log_document(doc)}, session=session
@@ -513,7 +485,7 @@ class MongoServerStore:
             wanted = set(plan.addressed)
             return [r for r in self._records_of(name, session) if r.version in wanted]
 
-        return self._conn.write(attempt)
+        return self.database.write(attempt)
 
     def replace_server(
         self,
@@ -532,7 +504,7 @@ class MongoServerStore:
                 current = self._record(name, version, session)
                 if current is None:
                     raise NotFound(f"{name} version {version} not found")
-                seq = self._next_seq(session)
+                seq = self.database.next_seq(session)
                 fields: Document = {
                     "serverJson": dump_server(server),
                     **derived_fields_of(server),
@@ -564,7 +536,7 @@ class MongoServerStore:
                 raise StorageError(f"{name} {version} vanished after update")
             return record
 
-        return self._conn.write(attempt)
+        return self.database.write(attempt)
 
     # -- reads ----------------------------------------------------------------------------
 
@@ -577,14 +549,9 @@ class MongoServerStore:
         )
         return [record_of(doc) for doc in docs]
 
-    def _current_seq(self, session: Session) -> int:
-        """The greatest seq handed out, read within ``session`` (None: outside any)."""
-        doc = self._db()[COUNTERS].find_one({"_id": SEQ_COUNTER}, session=session)
-        return int(doc["value"]) if doc is not None else 0
-
     def get_version(self, name: str, version: str) -> ServerRecord | None:
         """See :meth:`ServerStore.get_version`."""
-        return self._conn.call(lambda: self._record(name, version, None))
+        return self.database.call(lambda: self._record(name, version, None))
 
     def get_latest(self, name: str) -> ServerRecord | None:
         """See :meth:`ServerStore.get_latest`."""
@@ -595,11 +562,11 @@ class MongoServerStore:
             )
             return record_of(doc) if doc is not None else None
 
-        return self._conn.call(read)
+        return self.database.call(read)
 
     def list_versions(self, name: str) -> list[ServerRecord]:
         """See :meth:`ServerStore.list_versions`."""
-        return self._conn.call(lambda: self._records_of(name, None))
+        return self.database.call(lambda: self._records_of(name, None))
 
     def list_servers(self, query: ListQuery) -> ListPage:
         """See :meth:`ServerStore.list_servers`; filter and index use in ``mongo_documents``."""
@@ -621,12 +588,12 @@ class MongoServerStore:
             )
             return [record_of(doc) for doc in docs]
 
-        records = self._conn.call(read)
+        records = self.database.call(read)
         return ListPage(items=records[: query.limit], has_more=len(records) > query.limit)
 
     def change_seq(self) -> int:
         """See :meth:`ServerStore.change_seq`."""
-        return self._conn.call(lambda: self._current_seq(None))
+        return self.database.call(lambda: self.database.current_seq(None))
 
     def last_updated_at(self) -> datetime | None:
         """See :meth:`ServerStore.last_updated_at` (the ``updated_at`` index, descending)."""
@@ -639,11 +606,11 @@ class MongoServerStore:
                 return None
             return from_micros(doc["updatedAt"])
 
-        return self._conn.call(read)
+        return self.database.call(read)
 
     def count_versions(self, name: str) -> int:
         """See :meth:`ServerStore.count_versions`."""
-        return self._conn.call(lambda: self._versions().count_documents({"name": name}))
+        return self.database.call(lambda: self._versions().count_documents({"name": name}))
 
     def names_using_remote(self, url: str) -> list[str]:
         """See :meth:`ServerStore.names_using_remote`; served by the ``remoteUrls`` index."""
@@ -655,47 +622,4 @@ class MongoServerStore:
             )
             return sorted({d["name"] for d in docs})
 
-        return self._conn.call(read)
-
-    # -- outbox ---------------------------------------------------------------------------
-
-    def pending_events(self, limit: int = 100) -> list[OutboxEvent]:
-        """See :meth:`ServerStore.pending_events`; ordered by the seq each event describes.
-
-        Repairs interrupted standalone writes first, so their events are not stranded.
-        """
-        self._repair()
-
-        def read() -> list[OutboxEvent]:
-            docs = self._db()[OUTBOX].find(
-                {"sentAt": None}, sort=[("order", 1), ("createdAt", 1)], limit=limit
-            )
-            return [event_of(doc) for doc in docs]
-
-        return self._conn.call(read)
-
-    def mark_events_sent(self, ids: Sequence[str], *, now: datetime) -> None:
-        """See :meth:`ServerStore.mark_events_sent`; events already sent keep their time."""
-        unique = list(dict.fromkeys(ids))
-        stamp = to_micros(now)
-
-        def mark() -> None:
-            for start in range(0, len(unique), _MARK_SENT_CHUNK):
-                chunk = unique[start : start + _MARK_SENT_CHUNK]
-                self._db()[OUTBOX].update_many(
-                    {"_id": {"$in": chunk}, "sentAt": None}, {"$set": {"sentAt": stamp}}
-                )
-
-        self._conn.call(mark)
-
-    # -- audit ----------------------------------------------------------------------------
-
-    def audit_log(self, *, target: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
-        """See :meth:`ServerStore.audit_log`; newest first by the seq of the write."""
-
-        def read() -> list[dict[str, Any]]:
-            spec: Document = {"target": target} if target is not None else {}
-            docs = self._db()[AUDIT].find(spec, sort=[("order", -1), ("at", -1)], limit=limit)
-            return [effects.audit_view(audit_of(doc)) for doc in docs]
-
-        return self._conn.call(read)
+        return self.database.call(read)

@@ -7,7 +7,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from mcp_registry.shared.storage.mongo_schema import SEARCH_INDEX
+from mcp_registry.shared.event_model import OutboxEvent
+from mcp_registry.shared.storage.mongo.schema import SEARCH_INDEX
 from mcp_registry.shared.storage.planning import VersionState
 from mcp_registry.shared.storage.records import (
     STATUSES,
@@ -15,7 +16,6 @@ from mcp_registry.shared.storage.records import (
     AuditEntry,
     ListQuery,
     NewVersion,
-    OutboxEvent,
     ServerRecord,
     Status,
 )

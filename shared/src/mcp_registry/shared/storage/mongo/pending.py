@@ -10,13 +10,13 @@ from __future__ import annotations
 from pymongo.collection import Collection
 from pymongo.database import Database
 
-from mcp_registry.shared.storage.mongo_connection import Session
-from mcp_registry.shared.storage.mongo_documents import (
+from mcp_registry.shared.storage.mongo.connection import Session
+from mcp_registry.shared.storage.mongo.documents import (
     Document,
     audit_log_document,
     outbox_document,
 )
-from mcp_registry.shared.storage.mongo_schema import AUDIT, OUTBOX
+from mcp_registry.shared.storage.mongo.schema import AUDIT, OUTBOX
 
 PENDING_FIELDS: dict[str, int] = {"pendingOutbox": 1, "pendingAudit": 1}
 """The projection :func:`flush_pending` needs of a document."""
