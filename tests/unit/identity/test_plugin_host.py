@@ -25,7 +25,7 @@ def test_built_ins_are_registered_by_entry_point_like_third_parties() -> None:
     for name in BUILT_INS:
         dist = found[name].dist
         assert dist is not None
-        assert dist.name == "mcp-registry"
+        assert dist.name == "mcp-registry-plugins"
         assert found[name].value.startswith("mcp_registry.plugins.identity_")
 
 
@@ -34,7 +34,7 @@ def test_installed_plugins_load_with_their_distribution() -> None:
     by_name = {info.name: info for info in host.plugins}
     assert set(by_name) >= BUILT_INS | {"gitlab"}
     assert by_name["gitlab"].distribution == "mcp-registry-gitlab"
-    assert by_name["dns"].distribution == "mcp-registry"
+    assert by_name["dns"].distribution == "mcp-registry-plugins"
     assert all(info.loaded for info in by_name.values())
 
 
