@@ -8,8 +8,7 @@ from typing import Any
 import falcon
 
 from mcp_registry.services.identity.exchange import TokenExchange
-from mcp_registry.shared.errors import ErrorDetail, InvalidInput
-from mcp_registry.shared.web.body import read_json_body
+from mcp_registry.shared.web.body import read_json_object
 from mcp_registry.shared.web.paths import path_param
 
 
@@ -28,12 +27,7 @@ class AuthExchangeResource:
 
     def _body(self, req: falcon.Request) -> dict[str, Any]:
         # Some methods (``none``) take no body at all; an absent body is an empty object.
-        if not req.content_length:
-            return {}
-        body = read_json_body(req, max_bytes=self._max)
-        if not isinstance(body, dict):
-            raise InvalidInput("Request body must be a JSON object", [ErrorDetail("", "body")])
-        return body
+        return read_json_object(req, max_bytes=self._max, optional=True)
 
 
 class ProvidersResource:
