@@ -12,7 +12,11 @@ from mcp_registry.services.domains.dns_probe import DnsProbe
 from mcp_registry.services.domains.grants import serve_grants
 from mcp_registry.services.domains.policy import Policy
 from mcp_registry.services.domains.verification import DomainVerifier
-from mcp_registry.shared.auth.configured import token_verifier, verification_keys
+from mcp_registry.shared.auth.configured import (
+    stored_revocations,
+    token_verifier,
+    verification_keys,
+)
 from mcp_registry.shared.storage.domain_factory import domain_store_for
 
 if TYPE_CHECKING:
@@ -32,5 +36,7 @@ def build(deps: ProcessDeps) -> falcon.App[falcon.Request, falcon.Response]:
         settings,
         verifier=verifier,
         admin=DomainAdmin(store, policy),
-        tokens=token_verifier(settings, verification_keys(settings)),
+        tokens=token_verifier(
+            settings, verification_keys(settings), revocations=stored_revocations(deps.store)
+        ),
     )
