@@ -251,12 +251,25 @@ def generic_login(method: str) -> click.Command:
 @common_options
 @click.pass_context
 def logout(ctx: click.Context) -> None:
-    """Forget the stored token (it simply expires on the registry's side)."""
+    """Revoke the stored token on the registry, then delete it."""
     session = session_of(ctx)
+    stored = credentials.load()
+    revoked = False
+    if stored is not None and not stored.expired():
+        try:
+            JsonHttp(stored.registry_url, token=stored.token).post("/v0/auth/revoke")
+            revoked = True
+        except (ApiError, Unreachable) as exc:
+            # Deleting the local copy still matters; say the registry may accept it until expiry.
+            session.err.print(
+                f"[yellow]Warning:[/] the registry did not revoke the token ({exc}); "
+                "it stays valid there until it expires."
+            )
     removed = credentials.remove()
     if session.json_output:
-        session.emit_json({"logged_out": removed})
+        session.emit_json({"logged_out": removed, "revoked": revoked})
     elif removed:
-        session.out.print("Logged out; the stored token was deleted.")
+        what = "revoked on the registry and deleted" if revoked else "deleted"
+        session.out.print(f"Logged out; the stored token was {what}.")
     else:
         session.out.print("You were not logged in.")
