@@ -136,15 +136,18 @@ def login_github(
 
 @login.command("github-oidc")
 @click.option("--token", envvar="MCP_OIDC_TOKEN", help="An ID token (default: from Actions).")
-@click.option("--audience", default="mcp-registry", show_default=True, help="Token audience.")
+@click.option("--audience", help="Token audience (default: the registry URL, as it expects).")
 @common_options
 @click.pass_context
-def login_github_oidc(ctx: click.Context, token: str | None, audience: str) -> None:
+def login_github_oidc(ctx: click.Context, token: str | None, audience: str | None) -> None:
     """Log in from GitHub Actions (needs `permissions: id-token: write`)."""
     from mcp_registry.cli.publisher.id_tokens import github_actions_token
+    from mcp_registry.shared.config import audience_for_url
 
     session = session_of(ctx)
-    finish_login(session, "github-oidc", {"oidc_token": token or github_actions_token(audience)})
+    # The registry only takes ID tokens minted for itself (no replay from another registry).
+    wanted = audience or audience_for_url(session.registry_url)
+    finish_login(session, "github-oidc", {"oidc_token": token or github_actions_token(wanted)})
 
 
 def _oidc_login(ctx: click.Context, token: str | None) -> None:

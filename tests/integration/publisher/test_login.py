@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import stat
 from pathlib import Path
+from urllib.parse import urlencode
 
 from mcp_registry.cli.publisher.domain_keys import DomainKey
 from mcp_registry.cli.publisher.token_info import publish_patterns
@@ -128,7 +129,7 @@ def test_dns_login_with_the_wrong_key_explains(stack: Stack) -> None:
 def test_github_oidc_inside_actions(stack: Stack) -> None:
     id_token = stack.actions.id_token(
         {"sub": "repo:acme/tool:ref:refs/heads/main", "repository_owner": "acme"},
-        audience="mcp-registry",
+        audience=stack.url,
     )
     seen: list[Seen] = []
 
@@ -147,7 +148,9 @@ def test_github_oidc_inside_actions(stack: Stack) -> None:
             },
         )
     assert result.exit_code == 0, result.output
-    assert seen[0].path == "/token?api-version=2.0&audience=mcp-registry"
+    # The audience asked for is the registry's URL (derived from --registry), which the
+    # registry requires: a token minted for another registry is not replayable there.
+    assert seen[0].path == "/token?" + urlencode({"api-version": "2.0", "audience": stack.url})
     assert seen[0].headers["authorization"] == "Bearer runtime-bearer"
     assert patterns(stack) == ["io.github.acme/*"]
 
@@ -169,7 +172,7 @@ def test_admin_login_with_an_id_token(stack: Stack) -> None:
 def test_a_plugin_method_logs_in_generically(stack: Stack) -> None:
     token = stack.gitlab.id_token(
         {"sub": "project_path:acme/tools/server", "namespace_path": "acme/tools"},
-        audience="mcp-registry",
+        audience=stack.url,
     )
     result = run(stack, "login", "gitlab", "--token", token)
     assert result.exit_code == 0, result.output
