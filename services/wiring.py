@@ -6,6 +6,7 @@ at import time. Tests use each service's ``create_app`` with their own dependenc
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
@@ -51,9 +52,11 @@ class ProcessDeps:
 
     @property
     def plugins(self) -> PluginHost:
-        """The plugins this process loaded (once, shared by every service it serves)."""
+        """The plugins this process loaded (once, shared by every service it serves); the
+        ones :func:`preload` loaded before the fork when it ran for these settings."""
         if self._plugins is None:
-            self._plugins = PluginHost.load(self.settings)
+            preloaded = _preloaded.get(self.settings)
+            self._plugins = preloaded if preloaded is not None else PluginHost.load(self.settings)
         return self._plugins
 
     @property
@@ -78,6 +81,31 @@ class ProcessDeps:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+_preloaded: dict[Settings, PluginHost] = {}
+
+
+def preload(settings: Settings) -> PluginHost:
+    """Load the plugins and import every service's code now, in the server's master process.
+
+    Workers forked afterwards (including ones gunicorn restarts later) inherit what was
+    loaded here and never read the installation again: a ``pip install`` into the same
+    environment while the registry runs (``./run test`` beside ``./run dev``) cannot make a
+    restarted worker lose a plugin and take the whole server down. Raises ``PluginError``
+    when a plugin cannot be loaded, so the server does not start. Opens no connection.
+    """
+    host = PluginHost.load(settings)
+    for module in (
+        "mcp_registry.services.discovery.wsgi",
+        "mcp_registry.services.publishing.wsgi",
+        "mcp_registry.services.identity.wsgi",
+        "mcp_registry.services.domains.wsgi",
+        "mcp_registry.shared.events.bridge",
+    ):
+        importlib.import_module(module)
+    _preloaded[settings] = host
+    return host
 
 
 def _build_discovery(deps: ProcessDeps) -> WSGIApp:

@@ -50,11 +50,18 @@ def dev() -> None:
 def serve(service: str, bind: str | None) -> None:
     """Serve one SERVICE (or `all`, composed by the route table) under gunicorn."""
     from mcp_registry.services.composition import WSGIApp
-    from mcp_registry.services.wiring import ProcessDeps, build_composed, build_service
+    from mcp_registry.services.wiring import ProcessDeps, build_composed, build_service, preload
+    from mcp_registry.shared.plugins.host import PluginError
     from mcp_registry.shared.web.gunicorn_app import gunicorn_options, run
 
     settings = settings_from_environment()
     _configure_logging(settings)
+    try:
+        # Before the fork: a plugin that cannot load stops the start here, loudly, and
+        # restarted workers never load plugins again (see ``preload``).
+        preload(settings)
+    except PluginError as exc:
+        raise click.ClickException(f"cannot start: {exc}") from None
 
     def factory() -> WSGIApp:
         deps = ProcessDeps(settings)
