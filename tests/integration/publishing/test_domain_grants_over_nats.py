@@ -21,7 +21,7 @@ from mcp_registry.shared.config import Settings
 from mcp_registry.shared.events.embedded import EmbeddedNats
 from tests.integration.events.conftest import make_bridge, nats_server  # noqa: F401
 from tests.integration.publishing.conftest import MakePublishing, Publishing, server_doc
-from tests.support.nats import BridgeFactory
+from tests.support.nats import BridgeFactory, serving
 
 pytestmark = pytest.mark.nats
 
@@ -56,7 +56,7 @@ def test_granted_publishes_revoked_is_refused_with_the_same_token(
 ) -> None:
     domains = DomainsStandIn()
     domains.grants[("github-at", "alice")] = EXAMPLE
-    make_bridge(nats_server.url, name="domains").reply(SUBJECT, domains, queue=QUEUE)
+    serving(make_bridge(nats_server.url, name="domains"), SUBJECT, domains, queue=QUEUE)
     pub = publishing_over_nats(make_publishing, make_bridge, nats_server.url)
     # Minted while example.com was verified, like identity does.
     token = pub.tokens.bearer(
@@ -89,7 +89,7 @@ def test_a_revoked_domain_can_no_longer_deprecate_or_delete(
 ) -> None:
     domains = DomainsStandIn()
     domains.grants[("github-at", "alice")] = EXAMPLE
-    make_bridge(nats_server.url, name="domains").reply(SUBJECT, domains, queue=QUEUE)
+    serving(make_bridge(nats_server.url, name="domains"), SUBJECT, domains, queue=QUEUE)
     pub = publishing_over_nats(make_publishing, make_bridge, nats_server.url)
     token = pub.tokens.bearer(from_domains=("com.example/*",))
     assert pub.publish(server_doc("com.example/x-server", "1.0.0"), token).status_code == 200
@@ -149,7 +149,7 @@ def test_a_slow_domains_service_is_not_waited_for(
         release.wait(5)
         return grants_reply(EXAMPLE)
 
-    make_bridge(nats_server.url, name="domains").reply(SUBJECT, stuck, queue=QUEUE)
+    serving(make_bridge(nats_server.url, name="domains"), SUBJECT, stuck, queue=QUEUE)
     pub = publishing_over_nats(make_publishing, make_bridge, nats_server.url, timeout=0.2)
     token = pub.tokens.bearer(from_domains=("com.example/*",))
     try:
@@ -180,7 +180,7 @@ def test_the_process_wiring_asks_over_nats_or_skips_without_it(
     finally:
         without_nats.close()
 
-    make_bridge(nats_server.url, name="domains").reply(SUBJECT, DomainsStandIn(), queue=QUEUE)
+    serving(make_bridge(nats_server.url, name="domains"), SUBJECT, DomainsStandIn(), queue=QUEUE)
     with_nats = ProcessDeps(settings.replace(nats_url=nats_server.url))
     try:
         client = falcon.testing.TestClient(build_service("publishing", with_nats))
