@@ -157,7 +157,8 @@ def test_providers_are_listed(stack: RunningRegistry) -> None:
 def test_github_actions_login(stack: RunningRegistry, issuers: Issuers) -> None:
     token = issuers.actions.id_token(
         {"sub": "repo:acme/tool:ref:refs/heads/main", "repository_owner": "acme"},
-        audience="mcp-registry",
+        # No PUBLIC_URL set: the registry's own address is the audience it requires.
+        audience=stack.url,
     )
     claims = login(stack, "github-oidc", {"oidc_token": token})
     assert claims.auth_method == "github-oidc"
@@ -194,7 +195,7 @@ def test_http_login_against_the_domain_site(stack: RunningRegistry, site: Domain
 def test_third_party_plugin_login(stack: RunningRegistry, issuers: Issuers) -> None:
     token = issuers.gitlab.id_token(
         {"sub": "project_path:acme/tools/server", "namespace_path": "acme/tools"},
-        audience="mcp-registry",
+        audience=stack.url,
     )
     claims = login(stack, "gitlab", {"oidc_token": token})
     assert claims.auth_method == "gitlab"

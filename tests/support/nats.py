@@ -111,3 +111,16 @@ async def _duplicate_window(url: str, stream: str) -> float:
     finally:
         await nc.close()
     return info.config.duplicate_window
+
+
+def serving(
+    bridge: NatsBridge, subject: str, handler: Callable[[dict[str, Any]], Any], *, queue: str
+) -> NatsBridge:
+    """``bridge`` answering ``subject`` with ``handler``, once the responder is really there.
+
+    A request sent before the responder's connection is up finds no one ("no service is
+    answering"): wait for the connection (with its subscriptions), never for a fixed time.
+    """
+    bridge.reply(subject, handler, queue=queue)
+    assert bridge.wait_connected(5), f"responder for {subject} did not connect"
+    return bridge

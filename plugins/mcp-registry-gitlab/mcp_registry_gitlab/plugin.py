@@ -23,7 +23,6 @@ from mcp_registry.shared.plugin_api import (
 
 METHOD = "gitlab"
 DEFAULT_ISSUER = "https://gitlab.com"
-DEFAULT_AUDIENCE = "mcp-registry"
 _SEGMENT = re.compile(r"^[A-Za-z0-9-]+$")
 
 
@@ -64,7 +63,8 @@ class GitLabCiProvider:
 def mcp_registry_auth_methods(settings: Settings) -> Sequence[IdentityProvider]:
     verifier = IdTokenVerifier(
         settings.plugin_option("GITLAB_ISSUER", DEFAULT_ISSUER),
-        settings.plugin_option("GITLAB_AUDIENCE", DEFAULT_AUDIENCE),
+        # Bound to this deployment by default: a job's token for another registry is refused.
+        settings.plugin_option("GITLAB_AUDIENCE", settings.effective_public_url),
         timeout=settings.outbound_timeout,
         refresh_interval=settings.jwks_refresh_interval,
         label="GitLab ID token",

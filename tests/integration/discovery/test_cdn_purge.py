@@ -66,8 +66,8 @@ def test_each_server_event_is_purged_once_across_workers(tmp_path: Path) -> None
             assert bridge.wait_connected(5)
         writer, *workers = bridges
         for worker in workers:  # two discovery workers, one queue group
+            # Active on the server when this returns (the bridge is connected).
             purge_cdn_on_changes(worker, host)
-        time.sleep(0.2)  # let both subscriptions reach the server
         writer.ensure_stream()
         writer.publish_event(new_event(SERVER_PUBLISHED, {"name": "com.example/a"}, now=utcnow()))
         writer.publish_event(new_event(DOMAIN_VERIFIED, {"domain": "example.com"}, now=utcnow()))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -27,17 +26,24 @@ def test_published_event_clears_the_response_cache(
     try:
         writer.start()
         reader.start()
+        # Both connections, not only the reader's: a relay whose connection is not up yet
+        # sends nothing (what made this test fail on a loaded machine).
+        assert writer.wait_connected(5)
         assert reader.wait_connected(5)
         relay = OutboxRelay(d.store.database, writer)
         assert relay.run_once() == 1  # the first publish's event
 
+        def fill_cache() -> None:
+            d.client.simulate_get("/v0/servers")
+            d.client.simulate_get("/v0/servers/com.example%2Fa/versions")
+            assert len(d.cache) == 2
+
+        fill_cache()
         clear_on_changes(reader, d.cache)
         # Registering on a live connection schedules one resync (a full clear) right away;
-        # let it pass so it cannot be mistaken for the event's effect.
-        time.sleep(0.3)
-        d.client.simulate_get("/v0/servers")
-        d.client.simulate_get("/v0/servers/com.example%2Fa/versions")
-        assert len(d.cache) == 2
+        # wait for it, so it cannot be mistaken for the event's effect.
+        wait_until(lambda: len(d.cache) == 0, timeout=5, what="the resync of registering")
+        fill_cache()
 
         d.publish("com.example/a", "1.1.0")
         assert relay.run_once() == 1

@@ -13,7 +13,7 @@ from mcp_registry.shared.errors import NotFound, RegistryError, UpstreamUnavaila
 from mcp_registry.shared.event_model import request_subject
 from mcp_registry.shared.events.embedded import EmbeddedNats
 from tests.support.http import free_port
-from tests.support.nats import BridgeFactory
+from tests.support.nats import BridgeFactory, serving
 
 pytestmark = pytest.mark.nats
 
@@ -35,7 +35,7 @@ def test_queue_group_members_share_requests(
         return handle
 
     for name in ("a", "b"):
-        make_bridge(nats_server.url, name=name).reply(SUBJECT, responder(name), queue="echo")
+        serving(make_bridge(nats_server.url, name=name), SUBJECT, responder(name), queue="echo")
     caller = make_bridge(nats_server.url, name="caller")
     assert caller.wait_connected(5)
 
@@ -56,7 +56,7 @@ def test_timeout_raises_upstream_unavailable_fast(
         release.wait(5)
         return {}
 
-    make_bridge(nats_server.url).reply(SUBJECT, stuck, queue="echo")
+    serving(make_bridge(nats_server.url), SUBJECT, stuck, queue="echo")
     caller = make_bridge(nats_server.url)
     assert caller.wait_connected(5)
     started = time.monotonic()
@@ -96,7 +96,7 @@ def test_responder_errors_reach_the_caller(
             raise NotFound(detail="no such grant")
         raise ValueError("a bug with a secret-ish detail")
 
-    make_bridge(nats_server.url).reply(SUBJECT, handle, queue="echo")
+    serving(make_bridge(nats_server.url), SUBJECT, handle, queue="echo")
     caller = make_bridge(nats_server.url)
     assert caller.wait_connected(5)
 

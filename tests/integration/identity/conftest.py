@@ -79,6 +79,8 @@ def settings(peers: Peers, tmp_path: Path) -> Settings:
         data_dir=str(tmp_path / "data"),
         jwt_private_key=JWT_SEED,
         enable_anonymous_auth=True,
+        # CI ID tokens are bound to this URL (their audience); see test_github.
+        public_url="https://Registry.test/",
         github_api_url=peers.github_server.url,
         github_oidc_issuer=peers.actions.url,
         oidc_enabled=True,

@@ -16,7 +16,7 @@ from mcp_registry.shared.events.embedded import EmbeddedNats
 from tests.integration.events.conftest import make_bridge, nats_server  # noqa: F401
 from tests.integration.identity.conftest import MakeClient, Peers
 from tests.support.fake_github import GitHubUser
-from tests.support.nats import BridgeFactory
+from tests.support.nats import BridgeFactory, serving
 
 pytestmark = pytest.mark.nats
 
@@ -36,7 +36,9 @@ def test_login_includes_the_domains_the_identity_verified(
     make_client: MakeClient,
     peers: Peers,
 ) -> None:
-    make_bridge(nats_server.url, name="domains").reply(SUBJECT, fake_domains_service, queue=QUEUE)
+    serving(
+        make_bridge(nats_server.url, name="domains"), SUBJECT, fake_domains_service, queue=QUEUE
+    )
     caller = make_bridge(nats_server.url, name="identity")
     assert caller.wait_connected(5)
     client = make_client(settings, grants=NatsDomainGrants(caller, timeout=2.0))
@@ -86,7 +88,7 @@ def test_a_slow_domains_service_is_not_waited_for(
         release.wait(5)
         return grants_reply(ALICE_DOMAINS)
 
-    make_bridge(nats_server.url, name="domains").reply(SUBJECT, stuck, queue=QUEUE)
+    serving(make_bridge(nats_server.url, name="domains"), SUBJECT, stuck, queue=QUEUE)
     caller = make_bridge(nats_server.url, name="identity")
     assert caller.wait_connected(5)
     client = make_client(settings, grants=NatsDomainGrants(caller, timeout=0.2))

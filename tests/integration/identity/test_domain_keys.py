@@ -81,6 +81,21 @@ def test_github_io_domains_are_refused(identity: IdentityClient) -> None:
     assert "github-at or github-oidc" in result.json["detail"]
 
 
+@pytest.mark.parametrize("domain", ["gitlab.io", "alice.gitlab.io", "x.alice.github.io"])
+def test_gitlab_io_and_github_io_domains_are_refused(identity: IdentityClient, domain: str) -> None:
+    result = identity.login("dns", DomainKey.generate().login_body(domain))
+    assert result.status_code == 401
+    assert "shared hosting" in result.json["detail"]
+
+
+@pytest.mark.parametrize("method", ["dns", "http"])
+@pytest.mark.parametrize("domain", ["127.0.0.1", "10.0.0.1", "::1", "[::1]", "1.2.3.4.5", "0x7f.1"])
+def test_ip_literals_are_not_domains(identity: IdentityClient, method: str, domain: str) -> None:
+    result = identity.login(method, DomainKey.generate().login_body(domain))
+    assert result.status_code == 422, result.text
+    assert "body.domain" in result.text
+
+
 def test_malformed_key_proof_bodies_are_422(identity: IdentityClient) -> None:
     body = DomainKey.generate().login_body(DOMAIN)
     assert identity.login("dns", {**body, "domain": "not a domain"}).status_code == 422

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from mcp_registry.shared.auth.permissions import Permission
-from tests.integration.identity.conftest import IdentityClient, Peers
+from mcp_registry.shared.config import Settings
+from tests.integration.identity.conftest import IdentityClient, MakeClient, Peers
 from tests.support.fake_github import GitHubUser
 
 
@@ -68,7 +71,7 @@ def test_github_down_is_503(identity: IdentityClient, peers: Peers) -> None:
 def test_actions_token_grants_the_repository_owner(identity: IdentityClient, peers: Peers) -> None:
     token = peers.actions.id_token(
         {"sub": "repo:acme/tool:ref:refs/heads/main", "repository_owner": "acme"},
-        audience="mcp-registry",
+        audience="https://registry.test",
     )
     claims = identity.claims(identity.login("github-oidc", {"oidc_token": token}))
     assert claims.auth_method == "github-oidc"
@@ -76,16 +79,32 @@ def test_actions_token_grants_the_repository_owner(identity: IdentityClient, pee
     assert claims.permissions == publish("io.github.acme/*")
 
 
-def test_actions_token_for_another_audience_is_401(identity: IdentityClient, peers: Peers) -> None:
-    token = peers.actions.id_token({"repository_owner": "acme"}, audience="sigstore")
+@pytest.mark.parametrize(
+    "audience", ["sigstore", "mcp-registry", "https://registry.modelcontextprotocol.io"]
+)
+def test_actions_token_for_another_audience_is_401(
+    identity: IdentityClient, peers: Peers, audience: str
+) -> None:
+    # A token minted for another registry (or the old constant audience) is not replayable.
+    token = peers.actions.id_token({"repository_owner": "acme"}, audience=audience)
     result = identity.login("github-oidc", {"oidc_token": token})
     assert result.status_code == 401
-    assert "audience 'mcp-registry'" in result.json["detail"]
+    assert "audience 'https://registry.test'" in result.json["detail"]
+
+
+def test_the_actions_audience_can_be_set_explicitly(
+    settings: Settings, make_client: MakeClient, peers: Peers
+) -> None:
+    client = make_client(settings.replace(github_oidc_audience="mcp-registry"))
+    token = peers.actions.id_token({"repository_owner": "acme"}, audience="mcp-registry")
+    assert client.login("github-oidc", {"oidc_token": token}).status_code == 200
 
 
 def test_actions_token_from_another_issuer_is_401(identity: IdentityClient, peers: Peers) -> None:
     token = peers.actions.id_token(
-        {"repository_owner": "acme"}, audience="mcp-registry", issuer="https://evil.invalid"
+        {"repository_owner": "acme"},
+        audience="https://registry.test",
+        issuer="https://evil.invalid",
     )
     result = identity.login("github-oidc", {"oidc_token": token})
     assert result.status_code == 401
@@ -94,7 +113,7 @@ def test_actions_token_from_another_issuer_is_401(identity: IdentityClient, peer
 
 def test_expired_actions_token_is_401(identity: IdentityClient, peers: Peers) -> None:
     token = peers.actions.id_token(
-        {"repository_owner": "acme"}, audience="mcp-registry", lifetime=-120
+        {"repository_owner": "acme"}, audience="https://registry.test", lifetime=-120
     )
     result = identity.login("github-oidc", {"oidc_token": token})
     assert result.status_code == 401
@@ -104,7 +123,7 @@ def test_expired_actions_token_is_401(identity: IdentityClient, peers: Peers) ->
 def test_token_signed_by_another_issuers_key_is_401(identity: IdentityClient, peers: Peers) -> None:
     # Same claims, but signed by the Google issuer's key (unknown kid at GitHub's JWKS).
     forged = peers.google.id_token(
-        {"repository_owner": "acme"}, audience="mcp-registry", issuer=peers.actions.url
+        {"repository_owner": "acme"}, audience="https://registry.test", issuer=peers.actions.url
     )
     result = identity.login("github-oidc", {"oidc_token": forged})
     assert result.status_code == 401
@@ -115,7 +134,9 @@ def test_actions_jwks_is_cached_and_refetched_on_an_unknown_kid(
     identity: IdentityClient, peers: Peers
 ) -> None:
     def login() -> int:
-        token = peers.actions.id_token({"repository_owner": "acme"}, audience="mcp-registry")
+        token = peers.actions.id_token(
+            {"repository_owner": "acme"}, audience="https://registry.test"
+        )
         return identity.login("github-oidc", {"oidc_token": token}).status_code
 
     assert login() == 200
@@ -130,7 +151,9 @@ def test_actions_jwks_is_cached_and_refetched_on_an_unknown_kid(
 
 def test_actions_jwks_rotation_is_followed(settings_rotation: IdentityClient, peers: Peers) -> None:
     def login() -> int:
-        token = peers.actions.id_token({"repository_owner": "acme"}, audience="mcp-registry")
+        token = peers.actions.id_token(
+            {"repository_owner": "acme"}, audience="https://registry.test"
+        )
         return settings_rotation.login("github-oidc", {"oidc_token": token}).status_code
 
     assert login() == 200

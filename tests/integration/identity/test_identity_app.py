@@ -80,7 +80,7 @@ def test_domain_grants_are_added_except_for_anonymous_and_domain_key_logins(
     )
     assert grants.asked == []
     token = peers.actions.id_token(
-        {"sub": "repo:acme/x", "repository_owner": "acme"}, audience="mcp-registry"
+        {"sub": "repo:acme/x", "repository_owner": "acme"}, audience="https://registry.test"
     )
     claims = client.claims(client.login("github-oidc", {"oidc_token": token}))
     assert grants.asked == [("github-oidc", "repo:acme/x")]

@@ -26,7 +26,7 @@ def test_gitlab_ci_token_logs_in_through_the_installed_plugin(
             "namespace_path": "acme/tools",
             "project_path": "acme/tools/server",
         },
-        audience="mcp-registry",
+        audience="https://registry.test",
     )
     claims = identity.claims(identity.login("gitlab", {"oidc_token": token}))
     assert claims.auth_method == "gitlab"
@@ -37,7 +37,7 @@ def test_gitlab_ci_token_logs_in_through_the_installed_plugin(
 def test_gitlab_namespaces_that_cannot_map_are_refused(
     identity: IdentityClient, peers: Peers
 ) -> None:
-    token = peers.gitlab.id_token({"namespace_path": "a.b"}, audience="mcp-registry")
+    token = peers.gitlab.id_token({"namespace_path": "a.b"}, audience="https://registry.test")
     result = identity.login("gitlab", {"oidc_token": token})
     assert result.status_code == 401
     assert "cannot be mapped" in result.json["detail"]

@@ -77,31 +77,39 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
         LocalServer(web.respond, tls=ca.server_context(DOMAIN)) as web_server,
     ):
         dns.a[DOMAIN] = ["127.0.0.1"]
-        settings = Settings(
-            data_dir=str(tmp_path / "data"),
-            database_url=f"sqlite:///{tmp_path / 'registry.db'}",
-            jwt_private_key=JWT_SEED,
-            enable_anonymous_auth=True,
-            enable_registry_validation=False,
-            github_client_id=CLIENT_ID,
-            github_api_url=github_server.url,
-            github_oidc_issuer=actions.url,
-            oidc_enabled=True,
-            oidc_issuer=google.url,
-            oidc_client_id=ADMIN_AUDIENCE,
-            oidc_publish_permissions=("*",),
-            oidc_edit_permissions=("*",),
-            dns_nameservers=(dns.nameserver,),
-            http_auth_port=web_server.port,
-            http_auth_ca_file=str(ca.ca_file),
-            http_auth_allow_private_addresses=True,
-            # The separately installed GitLab plugin: a method only the registry knows.
-            extras=(("GITLAB_ISSUER", gitlab.url),),
-        )
-        deps = ProcessDeps(settings)
-        app = build_composed(deps)
-        try:
-            with served(app) as url:
+        # The app is bound after the server is up: its public URL (which CI ID tokens name as
+        # their audience) is the served one.
+        late: dict[str, Any] = {}
+
+        def app(environ: dict[str, Any], start_response: Any) -> Any:
+            return late["app"](environ, start_response)
+
+        with served(app) as url:
+            settings = Settings(
+                data_dir=str(tmp_path / "data"),
+                database_url=f"sqlite:///{tmp_path / 'registry.db'}",
+                public_url=url,
+                jwt_private_key=JWT_SEED,
+                enable_anonymous_auth=True,
+                enable_registry_validation=False,
+                github_client_id=CLIENT_ID,
+                github_api_url=github_server.url,
+                github_oidc_issuer=actions.url,
+                oidc_enabled=True,
+                oidc_issuer=google.url,
+                oidc_client_id=ADMIN_AUDIENCE,
+                oidc_publish_permissions=("*",),
+                oidc_edit_permissions=("*",),
+                dns_nameservers=(dns.nameserver,),
+                http_auth_port=web_server.port,
+                http_auth_ca_file=str(ca.ca_file),
+                http_auth_allow_private_addresses=True,
+                # The separately installed GitLab plugin: a method only the registry knows.
+                extras=(("GITLAB_ISSUER", gitlab.url),),
+            )
+            deps = ProcessDeps(settings)
+            late["app"] = build_composed(deps)
+            try:
                 yield Stack(
                     url=url,
                     github=github,
@@ -113,8 +121,8 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
                     web=web,
                     home=tmp_path / "home",
                 )
-        finally:
-            deps.close()
+            finally:
+                deps.close()
 
 
 def run(

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import stat
 from pathlib import Path
+from urllib.parse import urlencode
 
 from mcp_registry.cli.publisher.domain_keys import DomainKey
 from mcp_registry.cli.publisher.token_info import publish_patterns
 from tests.integration.publisher.conftest import ADMIN_AUDIENCE, DOMAIN, Stack, run
+from tests.support.http import request
 from tests.support.local_http import Answer, LocalServer, Seen
 
 
@@ -127,7 +129,7 @@ def test_dns_login_with_the_wrong_key_explains(stack: Stack) -> None:
 def test_github_oidc_inside_actions(stack: Stack) -> None:
     id_token = stack.actions.id_token(
         {"sub": "repo:acme/tool:ref:refs/heads/main", "repository_owner": "acme"},
-        audience="mcp-registry",
+        audience=stack.url,
     )
     seen: list[Seen] = []
 
@@ -146,7 +148,9 @@ def test_github_oidc_inside_actions(stack: Stack) -> None:
             },
         )
     assert result.exit_code == 0, result.output
-    assert seen[0].path == "/token?api-version=2.0&audience=mcp-registry"
+    # The audience asked for is the registry's URL (derived from --registry), which the
+    # registry requires: a token minted for another registry is not replayable there.
+    assert seen[0].path == "/token?" + urlencode({"api-version": "2.0", "audience": stack.url})
     assert seen[0].headers["authorization"] == "Bearer runtime-bearer"
     assert patterns(stack) == ["io.github.acme/*"]
 
@@ -168,7 +172,7 @@ def test_admin_login_with_an_id_token(stack: Stack) -> None:
 def test_a_plugin_method_logs_in_generically(stack: Stack) -> None:
     token = stack.gitlab.id_token(
         {"sub": "project_path:acme/tools/server", "namespace_path": "acme/tools"},
-        audience="mcp-registry",
+        audience=stack.url,
     )
     result = run(stack, "login", "gitlab", "--token", token)
     assert result.exit_code == 0, result.output
@@ -200,9 +204,17 @@ def test_registry_is_remembered_after_login_and_forgotten_on_logout(stack: Stack
     listed = run(stack, "search", "--json", registry=False)
     assert listed.exit_code == 0, listed.output
     assert json.loads(listed.stdout)["servers"] == []
+    token = str(stored(stack)["token"])
     out = run(stack, "logout", registry=False)
     assert out.exit_code == 0
+    assert "revoked on the registry" in out.stdout
     assert not token_file(stack).exists()
+    # The registry no longer takes the token, not only the local copy is gone.
+    after = request(
+        stack.url, "POST", "/v0/auth/revoke", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert after.status == 401
+    assert "revoked" in after.json["detail"]
     again = run(stack, "logout", registry=False)
     assert "not logged in" in again.stdout
 
@@ -211,3 +223,14 @@ def test_unreachable_registry_exit_code_5(stack: Stack) -> None:
     result = run(stack, "--registry", "http://127.0.0.1:9", "login", "none", registry=False)
     assert result.exit_code == 5
     assert "Hint:" in result.stderr
+
+
+def test_logout_still_deletes_the_token_when_the_registry_is_gone(stack: Stack) -> None:
+    assert run(stack, "login", "none").exit_code == 0
+    data = stored(stack)
+    data["registry_url"] = "http://127.0.0.1:9"
+    token_file(stack).write_text(json.dumps(data))
+    out = run(stack, "logout", registry=False)
+    assert out.exit_code == 0
+    assert "stays valid there until it expires" in out.stderr
+    assert not token_file(stack).exists()

@@ -22,7 +22,7 @@ from mcp_registry.shared.config import Settings
 from mcp_registry.shared.events.embedded import EmbeddedNats
 from tests.integration.events.conftest import make_bridge, nats_server  # noqa: F401
 from tests.integration.publishing.conftest import MakePublishing, Publishing, server_doc
-from tests.support.nats import BridgeFactory
+from tests.support.nats import BridgeFactory, serving
 
 pytestmark = pytest.mark.nats
 
@@ -57,7 +57,7 @@ def test_granted_publishes_revoked_is_refused_with_the_same_token(
 ) -> None:
     domains = DomainsStandIn()
     domains.grants[("github-at", "alice")] = EXAMPLE
-    make_bridge(nats_server.url, name="domains").reply(SUBJECT, domains, queue=QUEUE)
+    serving(make_bridge(nats_server.url, name="domains"), SUBJECT, domains, queue=QUEUE)
     pub = publishing_over_nats(make_publishing, make_bridge, nats_server.url)
     # Minted while example.com was verified, like identity does.
     token = pub.tokens.bearer(
@@ -81,6 +81,38 @@ def test_granted_publishes_revoked_is_refused_with_the_same_token(
 
     domains.grants[("github-at", "alice")] = EXAMPLE  # re-verified
     assert pub.publish(server_doc("com.example/x-server", "1.0.1"), token).status_code == 200
+
+
+def test_a_revoked_domain_can_no_longer_deprecate_or_delete(
+    nats_server: EmbeddedNats,  # noqa: F811
+    make_bridge: BridgeFactory,  # noqa: F811
+    make_publishing: MakePublishing,
+) -> None:
+    domains = DomainsStandIn()
+    domains.grants[("github-at", "alice")] = EXAMPLE
+    serving(make_bridge(nats_server.url, name="domains"), SUBJECT, domains, queue=QUEUE)
+    pub = publishing_over_nats(make_publishing, make_bridge, nats_server.url)
+    token = pub.tokens.bearer(from_domains=("com.example/*",))
+    assert pub.publish(server_doc("com.example/x-server", "1.0.0"), token).status_code == 200
+    version_path = "/v0/servers/com.example%2Fx-server/versions/1.0.0/status"
+    server_path = "/v0/servers/com.example%2Fx-server/status"
+    deprecate = {"status": "deprecated", "statusMessage": "old"}
+    ok = pub.client.simulate_patch(version_path, json=deprecate, headers=token)
+    assert ok.status_code == 200, ok.text
+    asked = domains.asked
+
+    domains.grants.clear()  # example.com was revoked
+    for path, body in ((version_path, {"status": "deleted"}), (server_path, {"status": "deleted"})):
+        refused = pub.client.simulate_patch(path, json=body, headers=token)
+        assert refused.status_code == 403, refused.text
+        assert "no longer change the status of com.example/x-server" in refused.json["detail"]
+    assert domains.asked == asked + 2
+    assert pub.store.get_version("com.example/x-server", "1.0.0").status == "deprecated"  # type: ignore[union-attr]
+    # An operator's edit permission needs no domain.
+    admin = pub.tokens.bearer(edit=("*",), sub="root")
+    done = pub.client.simulate_patch(version_path, json={"status": "active"}, headers=admin)
+    assert done.status_code == 200, done.text
+    assert domains.asked == asked + 2
 
 
 def test_no_domains_service_is_a_fast_503_with_retry_after(
@@ -118,7 +150,7 @@ def test_a_slow_domains_service_is_not_waited_for(
         release.wait(5)
         return grants_reply(EXAMPLE)
 
-    make_bridge(nats_server.url, name="domains").reply(SUBJECT, stuck, queue=QUEUE)
+    serving(make_bridge(nats_server.url, name="domains"), SUBJECT, stuck, queue=QUEUE)
     pub = publishing_over_nats(make_publishing, make_bridge, nats_server.url, timeout=0.2)
     token = pub.tokens.bearer(from_domains=("com.example/*",))
     try:
@@ -149,7 +181,7 @@ def test_the_process_wiring_asks_over_nats_or_skips_without_it(
     finally:
         without_nats.close()
 
-    make_bridge(nats_server.url, name="domains").reply(SUBJECT, DomainsStandIn(), queue=QUEUE)
+    serving(make_bridge(nats_server.url, name="domains"), SUBJECT, DomainsStandIn(), queue=QUEUE)
     with_nats = ProcessDeps(settings.replace(nats_url=nats_server.url))
     try:
         client = falcon.testing.TestClient(build_service("publishing", with_nats))

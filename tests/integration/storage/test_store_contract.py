@@ -539,6 +539,12 @@ SEARCHES = [
     "not there at all",
     "e/w",
     "special\x1fsomething",
+    # Control characters are dropped from queries (a NUL must never reach FTS5).
+    "a\x00b",
+    "\x00abc",
+    "\x00\x00\x00",
+    "wea\x00ther",
+    "wea\nther\x7f",
     "café",
     "ÜNÏ",
     "☕",

@@ -123,3 +123,28 @@ def test_extra_permissions_without_implementations_is_empty() -> None:
         )
         == ()
     )
+
+
+def test_workers_use_the_plugins_preloaded_before_the_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mcp_registry.services.runtime.process import ProcessDeps, preload
+    from mcp_registry.shared.plugins import host as host_module
+
+    settings = Settings()
+    loaded = preload(settings)
+    assert "gitlab" in {p.name for p in loaded.plugins if p.loaded}
+
+    # What a worker restarted during a reinstall of the environment would see.
+    def broken(**kwargs: object) -> list[object]:
+        raise RuntimeError("distribution metadata is being rewritten")
+
+    monkeypatch.setattr(host_module, "entry_points", broken)
+    assert ProcessDeps(settings, plugins=loaded).plugins is loaded
+    with pytest.raises(RuntimeError):
+        ProcessDeps(settings).plugins  # noqa: B018 (not preloaded)
+
+
+def test_preload_refuses_a_plugin_that_cannot_load() -> None:
+    from mcp_registry.services.runtime.process import preload
+
+    with pytest.raises(PluginError, match="not installed"):
+        preload(Settings(plugins=("no-such-plugin",)))

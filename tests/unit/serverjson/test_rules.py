@@ -229,6 +229,36 @@ ERROR_CASES: list[tuple[str, Mutation, str, str]] = [
         "invalid-server-name",
     ),
     ("one-character name part", setting("name", "com.example/w"), "name", "invalid-server-name"),
+    (
+        "name with a newline",
+        setting("name", "com.example/weather\n"),
+        "name",
+        "invalid-server-name",
+    ),
+    (
+        "version with a NUL",
+        setting("version", "1.0.0\x00x"),
+        "version",
+        "version-invalid-characters",
+    ),
+    (
+        "version with a newline",
+        setting("version", "1.0.0\n"),
+        "version",
+        "version-invalid-characters",
+    ),
+    (
+        "version with a bidi override",
+        setting("version", "\u202e1.0.0"),
+        "version",
+        "version-invalid-characters",
+    ),
+    (
+        "version with a zero-width space",
+        setting("version", "1.0\u200b.0"),
+        "version",
+        "version-invalid-characters",
+    ),
     # --- semantic layer: versions ---
     ("server version latest", setting("version", "latest"), "version", "reserved-version-string"),
     ("caret range", setting("version", "^1.2"), "version", "version-looks-like-range"),
@@ -594,6 +624,7 @@ def test_every_semantic_rule_has_a_case() -> None:
     covered = {reference for _, _, _, reference in ERROR_CASES}
     expected = {
         "invalid-server-name",
+        "version-invalid-characters",
         "reserved-version-string",
         "version-looks-like-range",
         "title-whitespace-only",
@@ -740,3 +771,15 @@ def test_one_layer_reports_a_path_once() -> None:
     doc["name"] = "x" * 201
     refs = [i.reference for i in validate_server(doc).issues]
     assert refs == ["schema:#/properties/name/maxLength", "schema:#/properties/name/pattern"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["com.example/wea\x00ther", "\u202ecom.example/w1", "com.example/w1\u2028", "com.example/w1\n"],
+)
+def test_names_with_control_or_formatting_characters_are_invalid(name: str) -> None:
+    doc = examples.minimal()
+    doc["name"] = name
+    report = validate_server(doc)
+    assert not report.valid
+    assert [i.path for i in report.errors] == ["name"]

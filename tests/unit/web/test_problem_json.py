@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import logging
+
 import falcon
 import falcon.testing
+import pytest
 
 from mcp_registry.shared.config import Settings
-from mcp_registry.shared.errors import BadRequest, ErrorDetail, InvalidInput, NotFound
+from mcp_registry.shared.errors import BadRequest, ErrorDetail, InvalidInput, NotFound, StorageError
 from mcp_registry.shared.web.app_base import add_api_route, new_app
 
 
@@ -79,3 +82,19 @@ def test_health_ping_and_version_answer_everywhere() -> None:
 def test_health_omits_an_unset_client_id() -> None:
     client = falcon.testing.TestClient(new_app(Settings()))
     assert client.simulate_get("/v0/health").json == {"status": "ok"}
+
+
+def test_storage_errors_hide_the_backend_message_and_name_a_request_id(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    error = StorageError("SQLite failure: malformed JSON in table server_versions")
+    with caplog.at_level(logging.ERROR):
+        result = make_client(error).simulate_get("/v0/boom")
+    assert result.status_code == 500
+    assert "SQLite" not in result.text
+    assert "server_versions" not in result.text
+    request_id = result.headers["x-request-id"]
+    assert request_id in result.json["detail"]
+    logged = [r for r in caplog.records if request_id in r.getMessage()]
+    assert logged
+    assert "malformed JSON" in logged[0].getMessage()

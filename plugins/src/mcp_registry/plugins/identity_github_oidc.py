@@ -1,7 +1,9 @@
 """Built-in plugin ``github-oidc``: exchange a GitHub Actions ID token.
 
 The token must come from ``MCP_REGISTRY_GITHUB_OIDC_ISSUER`` for audience
-``MCP_REGISTRY_GITHUB_OIDC_AUDIENCE`` (default ``mcp-registry``); the issuer's JWKS is
+``MCP_REGISTRY_GITHUB_OIDC_AUDIENCE``, by default the registry's public URL
+(``MCP_REGISTRY_PUBLIC_URL``): a token minted for another registry is not replayable here, as
+the official registry binds them since v1.7.6 (CVE-2026-44428). The issuer's JWKS is
 cached and fetched again on an unknown ``kid``. Grants ``publish`` on
 ``io.github.<repository_owner>/*``: a workflow may publish for the account owning its
 repository, as it may push that owner's packages.
@@ -49,7 +51,7 @@ class GitHubActionsProvider:
 def mcp_registry_auth_methods(settings: Settings) -> Sequence[IdentityProvider]:
     verifier = IdTokenVerifier(
         settings.github_oidc_issuer,
-        settings.github_oidc_audience,
+        settings.effective_github_oidc_audience,
         timeout=settings.outbound_timeout,
         refresh_interval=settings.jwks_refresh_interval,
         label="GitHub Actions token",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -38,7 +39,12 @@ RECORD = re.compile(r"v=MCPv1;\s*k=([^;\s]+);\s*p=([A-Za-z0-9+/=]+)")
 _DOMAIN = re.compile(
     r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$"
 )
-_REFUSED_SUFFIXES = ("github.io",)
+# Shared hosting: whoever controls alice.github.io is not the owner of io.github.alice (the
+# official registry refuses both). Those namespaces come from the github/gitlab logins.
+_REFUSED_SUFFIXES = {
+    "github.io": "github-at or github-oidc for io.github names",
+    "gitlab.io": "a gitlab login for com.gitlab names",
+}
 
 
 @dataclass(frozen=True)
@@ -85,14 +91,18 @@ def parse_request(body: Mapping[str, Any], *, clock: Clock) -> ProofRequest:
     domain = required_string(body, "domain").lower().rstrip(".")
     timestamp = required_string(body, "timestamp")
     signed = required_string(body, "signed_timestamp")
+    if _is_ip_literal(domain):
+        raise InvalidInput(
+            f"{domain!r} is an IP address; key proofs need a domain name",
+            [ErrorDetail("IP addresses are not domains", "body.domain")],
+        )
     if not _DOMAIN.match(domain):
         raise InvalidInput(
             f"{domain!r} is not a domain name", [ErrorDetail("invalid domain", "body.domain")]
         )
-    if any(domain == s or domain.endswith("." + s) for s in _REFUSED_SUFFIXES):
-        raise Unauthorized(
-            f"{domain} is a shared hosting domain; use github-at or github-oidc for io.github names"
-        )
+    for suffix, logins in _REFUSED_SUFFIXES.items():
+        if domain == suffix or domain.endswith("." + suffix):
+            raise Unauthorized(f"{domain} is a shared hosting domain ({suffix}); use {logins}")
     try:
         moment = parse_rfc3339(timestamp)
     except ValueError:
@@ -160,6 +170,17 @@ def check_proof(request: ProofRequest, records: list[str], where: str) -> None:
         f"The signature does not match the key(s) published at {where} (tried {tried}); "
         "a stale record after a key rotation is the usual cause"
     )
+
+
+def _is_ip_literal(domain: str) -> bool:
+    """IPv4 or IPv6 literal (``[::1]`` too), or a name whose last label is all digits: no
+    public suffix is, so such a name is an address in disguise (``1.0.0.127`` reversed)."""
+    candidate = domain.strip("[]")
+    try:
+        ipaddress.ip_address(candidate)
+    except ValueError:
+        return candidate.rsplit(".", 1)[-1].isdigit()
+    return True
 
 
 def reverse_domain(domain: str) -> str:

@@ -63,6 +63,7 @@ ROUTES: tuple[Route, ...] = (
     Route(("POST",), "/publish", PUBLISHING),
     Route(("POST",), "/validate", PUBLISHING),
     # identity: token exchange
+    Route(("POST",), "/auth/revoke", IDENTITY),
     Route(("POST",), "/auth/{method}", IDENTITY),
     Route(("GET",), "/auth/providers", IDENTITY),
     Route(("GET",), "/.well-known/jwks.json", IDENTITY, prefixed=False),

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from mcp_registry.shared.oidc_audience import audience_for_url
+
 PREFIX = "MCP_REGISTRY_"
 
 
@@ -44,6 +46,13 @@ class Settings:
 
     server_address: str = field(
         default="127.0.0.1:8080", metadata={"doc": "host:port the registry listens on"}
+    )
+    public_url: str = field(
+        default="",
+        metadata={
+            "doc": "the registry's public base URL, e.g. `https://registry.example.com`; "
+            "CI ID tokens are bound to it (their audience); empty = `http://<SERVER_ADDRESS>`"
+        },
     )
     data_dir: str = field(
         default=".data", metadata={"doc": "where embedded state lives (SQLite, NATS JetStream)"}
@@ -144,8 +153,11 @@ class Settings:
         metadata={"doc": "issuer of GitHub Actions ID tokens (`github-oidc`)"},
     )
     github_oidc_audience: str = field(
-        default="mcp-registry",
-        metadata={"doc": "audience GitHub Actions ID tokens must carry (`github-oidc`)"},
+        default="",
+        metadata={
+            "doc": "audience GitHub Actions ID tokens must carry (`github-oidc`); empty = "
+            "`PUBLIC_URL`, so a token minted for another registry is refused"
+        },
     )
     oidc_enabled: bool = field(
         default=False, metadata={"doc": "enable the generic `oidc` auth method"}
@@ -394,6 +406,16 @@ class Settings:
     def effective_jwt_keys_dir(self) -> Path:
         """``jwt_keys_dir``, or ``keys`` inside ``data_dir`` when unset."""
         return Path(self.jwt_keys_dir) if self.jwt_keys_dir else Path(self.data_dir) / "keys"
+
+    @property
+    def effective_public_url(self) -> str:
+        """``public_url`` (see :func:`audience_for_url`), or ``http://<server_address>``."""
+        return audience_for_url(self.public_url or f"http://{self.server_address}")
+
+    @property
+    def effective_github_oidc_audience(self) -> str:
+        """``github_oidc_audience``, or the public URL when unset (bound to this deployment)."""
+        return self.github_oidc_audience or self.effective_public_url
 
     @property
     def effective_database_url(self) -> str:

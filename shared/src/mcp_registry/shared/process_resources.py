@@ -14,6 +14,7 @@ from mcp_registry.shared.config import Settings
 from mcp_registry.shared.plugins.host import PluginHost
 from mcp_registry.shared.storage.domain_port import DomainStore
 from mcp_registry.shared.storage.port import ServerStore
+from mcp_registry.shared.storage.revocation_port import RevocationStore
 
 if TYPE_CHECKING:
     from mcp_registry.shared.events.bridge import NatsBridge
@@ -22,9 +23,9 @@ if TYPE_CHECKING:
 class ProcessResources(Protocol):
     """The settings, stores, plugins and NATS bridge of one registry process.
 
-    ``store`` (servers), ``domains`` and ``plugins`` are created on first use and shared by
-    every service of the process; ``bridge`` is None when no NATS URL is configured (events
-    then wait in the outbox until a relay with NATS runs).
+    ``store`` (servers), ``domains``, ``revocations`` and ``plugins`` are created on first use
+    and shared by every service of the process; ``bridge`` is None when no NATS URL is
+    configured (events then wait in the outbox until a relay with NATS runs).
     """
 
     settings: Settings
@@ -34,6 +35,9 @@ class ProcessResources(Protocol):
 
     @property
     def domains(self) -> DomainStore: ...
+
+    @property
+    def revocations(self) -> RevocationStore: ...
 
     @property
     def plugins(self) -> PluginHost: ...

@@ -12,7 +12,7 @@ from mcp_registry.services.domains.views import record_view
 from mcp_registry.shared.auth.tokens import RegistryClaims, TokenVerifier
 from mcp_registry.shared.errors import ErrorDetail, InvalidInput
 from mcp_registry.shared.storage.domain_records import Owner
-from mcp_registry.shared.web.body import read_json_body
+from mcp_registry.shared.web.body import read_json_object
 from mcp_registry.shared.web.paths import path_param, query_params
 
 
@@ -31,12 +31,7 @@ class Caller:
         return Owner(claims.auth_method, claims.auth_method_sub)
 
     def body(self, req: falcon.Request, *, optional: bool = False) -> dict[str, Any]:
-        if optional and not req.content_length:
-            return {}
-        body = read_json_body(req, max_bytes=self.max_body_bytes)
-        if not isinstance(body, dict):
-            raise InvalidInput("Request body must be a JSON object", [ErrorDetail("", "body")])
-        return body
+        return read_json_object(req, max_bytes=self.max_body_bytes, optional=optional)
 
 
 def _private(resp: falcon.Response) -> None:

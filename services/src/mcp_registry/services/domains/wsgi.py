@@ -10,7 +10,11 @@ from mcp_registry.services.domains.dns_probe import DnsProbe
 from mcp_registry.services.domains.grants import serve_grants
 from mcp_registry.services.domains.policy import Policy
 from mcp_registry.services.domains.verification import DomainVerifier
-from mcp_registry.shared.auth.configured import token_verifier, verification_keys
+from mcp_registry.shared.auth.configured import (
+    stored_revocations,
+    token_verifier,
+    verification_keys,
+)
 from mcp_registry.shared.process_resources import ProcessResources
 
 
@@ -26,5 +30,7 @@ def build(deps: ProcessResources) -> falcon.App[falcon.Request, falcon.Response]
         settings,
         verifier=verifier,
         admin=DomainAdmin(store, policy),
-        tokens=token_verifier(settings, verification_keys(settings)),
+        tokens=token_verifier(
+            settings, verification_keys(settings), revocations=stored_revocations(deps.revocations)
+        ),
     )

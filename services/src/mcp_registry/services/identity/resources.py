@@ -8,8 +8,8 @@ from typing import Any
 import falcon
 
 from mcp_registry.services.identity.exchange import TokenExchange
-from mcp_registry.shared.errors import ErrorDetail, InvalidInput
-from mcp_registry.shared.web.body import read_json_body
+from mcp_registry.services.identity.revoking import Revoking
+from mcp_registry.shared.web.body import read_json_object
 from mcp_registry.shared.web.paths import path_param
 
 
@@ -28,12 +28,20 @@ class AuthExchangeResource:
 
     def _body(self, req: falcon.Request) -> dict[str, Any]:
         # Some methods (``none``) take no body at all; an absent body is an empty object.
-        if not req.content_length:
-            return {}
-        body = read_json_body(req, max_bytes=self._max)
-        if not isinstance(body, dict):
-            raise InvalidInput("Request body must be a JSON object", [ErrorDetail("", "body")])
-        return body
+        return read_json_object(req, max_bytes=self._max, optional=True)
+
+
+class RevokeResource:
+    """``POST /v0/auth/revoke``: the presented token (or, admin, a subject's) stops working."""
+
+    def __init__(self, revoking: Revoking, *, max_body_bytes: int) -> None:
+        self._revoking = revoking
+        self._max = max_body_bytes
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        body = read_json_object(req, max_bytes=self._max, optional=True)
+        resp.media = self._revoking.revoke(req.get_header("Authorization"), body)
+        resp.cache_control = ["no-store"]
 
 
 class ProvidersResource:

@@ -6,12 +6,19 @@ import falcon
 
 from mcp_registry.services.identity.app import create_app
 from mcp_registry.services.identity.exchange import TokenExchange
-from mcp_registry.shared.auth.configured import key_ring, token_issuer
+from mcp_registry.services.identity.revoking import Revoking
+from mcp_registry.shared.auth.configured import (
+    key_ring,
+    token_issuer,
+    token_revoker,
+    token_verifier,
+)
 from mcp_registry.shared.auth.domain_grant_sources import (
     DomainGrantSource,
     NatsDomainGrants,
     NoDomainGrants,
 )
+from mcp_registry.shared.auth.revocation import StoredRevocations
 from mcp_registry.shared.clock import Clock, utcnow
 from mcp_registry.shared.process_resources import ProcessResources
 
@@ -38,4 +45,11 @@ def build(
         grants,
         plugins.extra_permissions,
     )
-    return create_app(settings, exchange=exchange, keys=keys)
+    revocations = deps.revocations
+    revoking = Revoking(
+        token_verifier(
+            settings, keys, clock=clock, revocations=StoredRevocations(revocations, clock=clock)
+        ),
+        token_revoker(settings, revocations, clock=clock),
+    )
+    return create_app(settings, exchange=exchange, keys=keys, revoking=revoking)

@@ -42,11 +42,11 @@ def create_app(
     only on it (see ``domain_check``); ``None`` (no NATS) skips that check.
     """
     publisher = Publisher(store, ownership or OwnershipChecker.disabled(), clock)
-    changes = Changes(store, publisher, clock)
+    domains = DomainGrantCheck(domain_grants)
+    changes = Changes(store, publisher, clock, domains)
     auth = Authenticated(verifier)
     limit = settings.max_body_bytes
     app = new_app(settings, service=PUBLISHING)
-    domains = DomainGrantCheck(domain_grants)
     add_api_route(app, "/publish", PublishResource(auth, domains, publisher, limit))
     add_api_route(app, "/validate", ValidateResource(limit))
     add_api_route(app, "/servers/{name}/versions/{version}", EditResource(auth, changes, limit))

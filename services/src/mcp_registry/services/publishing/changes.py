@@ -15,7 +15,9 @@ from mcp_registry.services.publishing.authorization import (
     require_edit,
     require_publish_or_edit,
 )
+from mcp_registry.services.publishing.domain_check import DomainGrantCheck
 from mcp_registry.services.publishing.rules import Publisher
+from mcp_registry.shared.auth.permissions import EDIT, is_allowed
 from mcp_registry.shared.auth.tokens import RegistryClaims
 from mcp_registry.shared.clock import Clock
 from mcp_registry.shared.errors import BadRequest, ErrorDetail, InvalidInput, NotFound
@@ -70,10 +72,24 @@ def parse_status_change(body: object) -> StatusChange:
 class Changes:
     """Status changes and admin edits, with their permission checks."""
 
-    def __init__(self, store: ServerStore, publisher: Publisher, clock: Clock) -> None:
+    def __init__(
+        self,
+        store: ServerStore,
+        publisher: Publisher,
+        clock: Clock,
+        domains: DomainGrantCheck | None = None,
+    ) -> None:
         self._store = store
         self._publisher = publisher
         self._clock = clock
+        self._domains = domains or DomainGrantCheck(None)
+
+    def _require_status_change(self, claims: RegistryClaims, name: str) -> None:
+        require_publish_or_edit(claims, name)
+        # A status change allowed only through a verified domain's publish grant re-checks
+        # that domain, as publish does (an edit permission is never a domain's).
+        if not is_allowed(claims.permissions, EDIT, name):
+            self._domains.require_still_granted(claims, name, doing="change the status of")
 
     def set_version_status(
         self, claims: RegistryClaims, name: str, version: str, change: StatusChange
@@ -82,7 +98,7 @@ class Changes:
         record = self._store.get_version(name, version)
         if record is None:
             raise NotFound("Server version not found")
-        require_publish_or_edit(claims, name)
+        self._require_status_change(claims, name)
         if not change.changes(record):
             raise BadRequest(
                 "No changes to apply: status and message are already set to the provided values"
@@ -99,7 +115,7 @@ class Changes:
         versions = self._store.list_versions(name)
         if not versions:
             raise NotFound("Server not found")
-        require_publish_or_edit(claims, name)
+        self._require_status_change(claims, name)
         if not any(change.changes(r) for r in versions):
             raise BadRequest(
                 "No changes to apply: all versions already have the requested status and message"

@@ -9,9 +9,10 @@ identity's current grants and refuses with 403 when none covers the name any mor
 Not re-checked, because their proof is not a domain verification that can be revoked
 meanwhile: ``*`` and other operator grants, ``io.github.*`` (GitHub logins), the anonymous
 namespace, and ``dns``/``http`` key-proof logins (their tokens carry no marks: the login
-itself proved the domain). Status changes and admin edits are not re-checked either: the
-domains service only ever grants ``publish``, and a revoke stops new versions while existing
-entries stay (issue 5).
+itself proved the domain). Status changes (deprecate, delete, restore) allowed only by such
+a ``publish`` mark are re-checked the same way, so a revoked domain can no longer change its
+entries; an ``edit`` permission (operators) needs no re-check, since the domains service only
+ever grants ``publish``. Existing entries stay readable after a revoke.
 
 When the domains service does not answer within ``MCP_REGISTRY_DOMAIN_GRANTS_TIMEOUT`` the
 publish gets 503 with ``Retry-After``, never a silent pass. A deployment without NATS (no
@@ -49,8 +50,13 @@ class DomainGrantCheck:
     def __init__(self, source: DomainGrantSource | None) -> None:
         self._source = source
 
-    def require_still_granted(self, claims: RegistryClaims, name: str) -> None:
+    def require_still_granted(
+        self, claims: RegistryClaims, name: str, *, doing: str = "publish"
+    ) -> None:
         """Return when ``name`` needs no live check or the identity still holds a grant for it.
+
+        ``doing`` names the refused action in the message (``publish``, ``change the status
+        of``).
 
         Raises ``Forbidden`` (403) when its verified domain no longer grants ``name``, and
         ``UpstreamUnavailable`` (503, ``Retry-After``) when the domains service cannot say.
@@ -71,7 +77,7 @@ class DomainGrantCheck:
             return
         patterns = ", ".join(p.resource for p in needed)
         raise Forbidden(
-            f"You may no longer publish {name}: your token grants {patterns} through the "
+            f"You may no longer {doing} {name}: your token grants {patterns} through the "
             f"verified domain {domain}, but that verification was revoked or is no longer "
             f"yours. To publish there again, verify {domain} again (POST /v0/verify-domain, "
             "add the TXT record it returns, POST /v0/verify-domain/check; or mcp-publisher "

@@ -8,7 +8,11 @@ import falcon
 
 from mcp_registry.services.publishing.app import create_app
 from mcp_registry.services.publishing.ownership import OwnershipChecker
-from mcp_registry.shared.auth.configured import token_verifier, verification_keys
+from mcp_registry.shared.auth.configured import (
+    stored_revocations,
+    token_verifier,
+    verification_keys,
+)
 from mcp_registry.shared.auth.domain_grant_sources import NatsDomainGrants
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.plugins.host import PluginHost
@@ -38,7 +42,9 @@ def build(deps: ProcessResources) -> falcon.App[falcon.Request, falcon.Response]
     return create_app(
         settings,
         store=deps.store,
-        verifier=token_verifier(settings, verification_keys(settings)),
+        verifier=token_verifier(
+            settings, verification_keys(settings), revocations=stored_revocations(deps.revocations)
+        ),
         ownership=ownership_checker(settings, deps.plugins),
         domain_grants=(
             NatsDomainGrants(bridge, timeout=settings.domain_grants_timeout)

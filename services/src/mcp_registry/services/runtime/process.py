@@ -15,6 +15,7 @@ from mcp_registry.shared.plugins.host import PluginHost
 from mcp_registry.shared.storage.domain_port import DomainStore
 from mcp_registry.shared.storage.factory import Stores, open_database
 from mcp_registry.shared.storage.port import ServerStore
+from mcp_registry.shared.storage.revocation_port import RevocationStore
 
 if TYPE_CHECKING:
     from mcp_registry.shared.events.bridge import NatsBridge
@@ -25,10 +26,10 @@ log = logging.getLogger(__name__)
 class ProcessDeps:
     """The store and the NATS bridge of this process, created on first use and shared."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, plugins: PluginHost | None = None) -> None:
         self.settings = settings
         self._stores: Stores | None = None
-        self._plugins: PluginHost | None = None
+        self._plugins: PluginHost | None = plugins
         self._bridge: NatsBridge | None = None
 
     @property
@@ -51,8 +52,14 @@ class ProcessDeps:
         return self.stores.domains
 
     @property
+    def revocations(self) -> RevocationStore:
+        """Revoked tokens and subject cutoffs (same database, shared by every replica)."""
+        return self.stores.revocations
+
+    @property
     def plugins(self) -> PluginHost:
-        """The plugins this process loaded (once, shared by every service it serves)."""
+        """The plugins this process loaded (once, shared by every service it serves), or
+        those :func:`preload` loaded before the fork and handed in."""
         if self._plugins is None:
             self._plugins = PluginHost.load(self.settings)
         return self._plugins
@@ -79,3 +86,20 @@ class ProcessDeps:
         if self._stores is not None:
             self._stores.close()
             self._stores = None
+
+
+def preload(settings: Settings) -> PluginHost:
+    """Load the plugins and the event bus's code now, in the server's master process.
+
+    Hand the result to every worker's :class:`ProcessDeps`: workers forked afterwards
+    (including ones gunicorn restarts later) inherit what was loaded here and never read the
+    installation again, so a ``pip install`` into the same environment while the registry
+    runs (``./run test`` beside ``./run dev``) cannot make a restarted worker lose a plugin and
+    take the whole server down. The services' code is already imported with this module's
+    package. Raises ``PluginError`` when a plugin cannot be loaded, so the server does not
+    start. Opens no connection.
+    """
+    # Imported for its side effect: the bridge's code (and nats-py) loads before the fork.
+    from mcp_registry.shared.events import bridge  # noqa: F401
+
+    return PluginHost.load(settings)

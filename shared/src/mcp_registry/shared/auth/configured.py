@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from mcp_registry.shared.auth.remote_keys import RemoteKeys
+from mcp_registry.shared.auth.revocation import RevocationCheck, StoredRevocations, TokenRevoker
 from mcp_registry.shared.auth.signing_keys import KeyDirectory, KeyRing, parse_private_key
 from mcp_registry.shared.auth.tokens import PublicKeySource, TokenIssuer, TokenVerifier
 from mcp_registry.shared.clock import Clock, utcnow
 from mcp_registry.shared.config import Settings
+from mcp_registry.shared.storage.revocation_port import RevocationStore
 
 
 def key_ring(settings: Settings, *, clock: Clock = utcnow) -> KeyRing:
@@ -55,9 +57,36 @@ def token_issuer(settings: Settings, keys: KeyRing, *, clock: Clock = utcnow) ->
 
 
 def token_verifier(
-    settings: Settings, keys: PublicKeySource, *, clock: Clock = utcnow
+    settings: Settings,
+    keys: PublicKeySource,
+    *,
+    clock: Clock = utcnow,
+    revocations: RevocationCheck | None = None,
 ) -> TokenVerifier:
-    """Verifies tokens of this deployment (its issuer and audience) against ``keys``."""
+    """Verifies tokens of this deployment (its issuer, audience and token lifetime) against
+    ``keys``, refusing those ``revocations`` lists (the process wiring always passes it)."""
     return TokenVerifier(
-        keys, issuer=settings.jwt_issuer, audience=settings.jwt_audience, clock=clock
+        keys,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        clock=clock,
+        max_lifetime=timedelta(seconds=settings.token_lifetime),
+        revocations=revocations,
     )
+
+
+def token_revoker(
+    settings: Settings, store: RevocationStore, *, clock: Clock = utcnow
+) -> TokenRevoker:
+    """Records revocations; a subject's cutoff lives as long as any token can."""
+    lifetime = timedelta(seconds=settings.token_lifetime) + REVOCATION_SKEW
+    return TokenRevoker(store, max_lifetime=lifetime, clock=clock)
+
+
+def stored_revocations(store: RevocationStore, *, clock: Clock = utcnow) -> StoredRevocations:
+    """The revocation check over ``store`` (shared by every replica through the database)."""
+    return StoredRevocations(store, clock=clock)
+
+
+REVOCATION_SKEW = timedelta(seconds=60)
+"""Clock skew a subject cutoff outlives the token lifetime by."""

@@ -23,6 +23,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from mcp_registry.shared.auth.permissions import Permission
+from mcp_registry.shared.auth.revocation import RevocationCheck
 from mcp_registry.shared.auth.signing_keys import KeyRing
 from mcp_registry.shared.clock import Clock, utcnow
 from mcp_registry.shared.errors import Unauthorized
@@ -129,7 +130,10 @@ class TokenVerifier:
     the header says ``alg=EdDSA`` (``none`` and HMAC are refused before any key is used);
     ``kid`` names a key the key source trusts; the signature verifies with that key;
     ``iss`` and ``aud`` equal this deployment's; ``exp`` is in the future and ``iat`` not
-    beyond ``leeway`` in it; every claim listed in the module doc is present and well formed.
+    beyond ``leeway`` in it; every claim listed in the module doc is present and well formed;
+    the token's lifetime (``exp - iat``) is at most ``max_lifetime`` plus ``leeway`` (a
+    correctly signed token that claims to live longer than this deployment mints is refused);
+    and, last, ``revocations`` (when given) does not list it.
     """
 
     def __init__(
@@ -140,12 +144,16 @@ class TokenVerifier:
         audience: str,
         clock: Clock = utcnow,
         leeway: timedelta = timedelta(seconds=5),
+        max_lifetime: timedelta | None = None,
+        revocations: RevocationCheck | None = None,
     ) -> None:
         self._keys = keys
         self._issuer = issuer
         self._audience = audience
         self._clock = clock
         self._leeway = leeway
+        self._max_lifetime = max_lifetime
+        self._revocations = revocations
 
     def verify(self, token: str) -> RegistryClaims:
         """The claims of a valid token; see the class doc for what is checked."""
@@ -195,6 +203,13 @@ class TokenVerifier:
             raise _invalid("it has expired")
         if claims.issued_at > now + self._leeway:
             raise _invalid("it was issued in the future")
+        if (
+            self._max_lifetime is not None
+            and claims.expires_at - claims.issued_at > self._max_lifetime + self._leeway
+        ):
+            raise _invalid("its lifetime is longer than this registry issues")
+        if self._revocations is not None and self._revocations.is_revoked(claims):
+            raise _invalid("it has been revoked")
         return claims
 
     def verify_authorization(self, header: str | None) -> RegistryClaims:

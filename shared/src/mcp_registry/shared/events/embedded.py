@@ -64,6 +64,9 @@ class EmbeddedNats:
     * :meth:`stop` sends SIGTERM (JetStream flushes and shuts down cleanly), waits up to
       ``stop_timeout`` seconds, then kills. It is idempotent.
     * ``monitor_port``: ``None`` disables HTTP monitoring; ``0`` picks a free port.
+    * ``own_session``: run the server in a session of its own, so a terminal's Ctrl-C (sent to
+      the whole foreground process group) reaches only the supervisor, which stops the
+      server last, after every client has disconnected (no client warnings on a clean stop).
     """
 
     def __init__(
@@ -76,8 +79,10 @@ class EmbeddedNats:
         startup_timeout: float = 10.0,
         stop_timeout: float = 10.0,
         binary: str | None = None,
+        own_session: bool = False,
     ) -> None:
         self._store_dir = Path(store_dir)
+        self._own_session = own_session
         self._host = host
         self._port = port
         self._monitor_port = monitor_port
@@ -149,7 +154,11 @@ class EmbeddedNats:
         self._log = self.log_path.open("ab")
         try:
             self._process = subprocess.Popen(
-                args, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT
+                args,
+                stdin=subprocess.DEVNULL,
+                stdout=self._log,
+                stderr=subprocess.STDOUT,
+                start_new_session=self._own_session,
             )
         except OSError as exc:
             self._cleanup_process()

@@ -9,10 +9,13 @@ from __future__ import annotations
 import re
 from typing import Final
 
-# Both parts start and end with a letter or digit, as the official registry requires.
-_NAMESPACE: Final = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9.-]*[a-zA-Z0-9]$")
-_NAME_PART: Final = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9._-]*[a-zA-Z0-9]$")
-_LABEL: Final = re.compile(r"^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$")
+from mcp_registry.shared.serverjson.text_safety import unsafe_character
+
+# Both parts start and end with a letter or digit, as the official registry requires. \Z,
+# not $: $ also matches before a trailing newline.
+_NAMESPACE: Final = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9.-]*[a-zA-Z0-9]\Z")
+_NAME_PART: Final = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9._-]*[a-zA-Z0-9]\Z")
+_LABEL: Final = re.compile(r"^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?\Z")
 
 
 def namespace_of(name: str) -> str:
@@ -30,6 +33,9 @@ def namespace_of(name: str) -> str:
 
 def name_problem(name: str) -> str | None:
     """Why ``name`` is not a valid server name, or ``None`` when it is."""
+    unsafe = unsafe_character(name)
+    if unsafe is not None:
+        return f"server name must not contain control or formatting characters (found {unsafe})"
     if "/" not in name:
         return "server name must be 'namespace/name' (e.g. 'io.github.alice/weather')"
     if name.count("/") > 1:

@@ -6,7 +6,8 @@ defensively: a value of the wrong type is left to the schema layer, never raised
 Rule ids, by area:
 
 * name: ``invalid-server-name`` (error), ``namespace-not-reverse-dns`` (warning)
-* versions: ``reserved-version-string``, ``version-looks-like-range``
+* versions: ``version-invalid-characters``, ``reserved-version-string``,
+  ``version-looks-like-range``
 * top level: ``title-whitespace-only``, ``website-url-must-be-absolute``,
   ``website-url-invalid-scheme``, ``icon-src-not-absolute``, ``icon-src-invalid-scheme``,
   ``invalid-repository-url``, ``invalid-subfolder-path``, ``publisher-meta-too-large``

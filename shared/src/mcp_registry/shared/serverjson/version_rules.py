@@ -3,7 +3,8 @@
 ``latest`` is reserved because ``/versions/latest`` addresses the latest version by that
 word. Ranges (``^1.2``, ``>=1``, ``1.x``, ``*``) are refused because a published version
 must be immutable and installable as written. Anything else is accepted, including
-non-semantic versions such as ``2024.10.01`` or ``v2-beta`` (they sort by publish time).
+non-semantic versions such as ``2024.10.01`` or ``v2-beta`` (they sort by publish time), but
+never a control or formatting character (``1.0.0\n``, a bidi override): see ``text_safety``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 from typing import Final
 
 from mcp_registry.shared.serverjson.issues import ValidationIssue, error
+from mcp_registry.shared.serverjson.text_safety import unsafe_character
 
 RESERVED_VERSION: Final = "latest"
 
@@ -45,6 +47,16 @@ def version_issues(path: str, version: object) -> list[ValidationIssue]:
     """Semantic issues of one version value (server or package); non-strings are the schema's."""
     if not isinstance(version, str):
         return []
+    unsafe = unsafe_character(version)
+    if unsafe is not None:
+        return [
+            error(
+                "semantic",
+                path,
+                f"version must not contain control or formatting characters (found {unsafe})",
+                "version-invalid-characters",
+            )
+        ]
     if version == RESERVED_VERSION:
         return [
             error(

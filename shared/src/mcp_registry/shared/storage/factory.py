@@ -10,10 +10,13 @@ from mcp_registry.shared.storage.database import Database
 from mcp_registry.shared.storage.domain_port import DomainStore
 from mcp_registry.shared.storage.mongo.database import MongoDatabase
 from mcp_registry.shared.storage.mongo.domains import MongoDomainStore
+from mcp_registry.shared.storage.mongo.revocations import MongoRevocationStore
 from mcp_registry.shared.storage.mongo.servers import MongoServerStore
 from mcp_registry.shared.storage.port import ServerStore
+from mcp_registry.shared.storage.revocation_port import RevocationStore
 from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
 from mcp_registry.shared.storage.sqlite.domains import SqliteDomainStore
+from mcp_registry.shared.storage.sqlite.revocations import SqliteRevocationStore
 from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
 
 SQLITE_PREFIX = "sqlite:///"
@@ -49,6 +52,7 @@ class Stores:
     database: Database
     servers: ServerStore
     domains: DomainStore
+    revocations: RevocationStore
 
     @property
     def outbox(self) -> Database:
@@ -59,6 +63,7 @@ class Stores:
         server schema holds the shared outbox and audit log."""
         self.servers.init()
         self.domains.init()
+        self.revocations.init()
 
     def close(self) -> None:
         self.database.close()
@@ -75,11 +80,18 @@ def open_database(database_url: str) -> Stores:
         path = sqlite_path(database_url)
         path.parent.mkdir(parents=True, exist_ok=True)
         sqlite = SqliteDatabase(path)
-        return Stores(sqlite, SqliteServerStore(sqlite), SqliteDomainStore(sqlite))
+        return Stores(
+            sqlite,
+            SqliteServerStore(sqlite),
+            SqliteDomainStore(sqlite),
+            SqliteRevocationStore(sqlite),
+        )
     scheme, sep, _ = database_url.partition("://")
     if sep and scheme.lower() in MONGO_SCHEMES:
         mongo = MongoDatabase(database_url, mongo_database(database_url))
-        return Stores(mongo, MongoServerStore(mongo), MongoDomainStore(mongo))
+        return Stores(
+            mongo, MongoServerStore(mongo), MongoDomainStore(mongo), MongoRevocationStore(mongo)
+        )
     shown = f"{scheme}://" if sep else repr(database_url)
     raise ValueError(
         f"unsupported database URL scheme {shown}: use sqlite:///relative.db, "

@@ -13,8 +13,14 @@ from __future__ import annotations
 from typing import Any
 
 SEPARATOR = "\x1f"
-"""Joins the fields in :func:`search_text`. Removed from field values, so a query that contains
-it matches nothing, and no match can span two fields."""
+"""Joins the fields in :func:`search_text`. A control character, so :func:`normalize` removes it
+from field values and queries alike: no match can span two fields."""
+
+_CONTROL: dict[int, None] = {
+    **dict.fromkeys(range(0x20)),
+    **dict.fromkeys(range(0x7F, 0xA0)),
+}
+"""The C0 and C1 control characters and DEL, as a ``str.translate`` table dropping them."""
 
 MIN_INDEXED_QUERY = 3
 """Queries of at least this many characters are served by the trigram index."""
@@ -24,8 +30,12 @@ MAX_QUERY_TRIGRAMS = 12
 
 
 def normalize(text: str) -> str:
-    """The case-folded form both stored text and queries are compared in."""
-    return text.lower()
+    """The case-folded form both stored text and queries are compared in.
+
+    Control characters (NUL, newlines, the separator) are dropped from both: they carry no
+    meaning for search, and a NUL must never reach the index (FTS5 ends a query string there).
+    """
+    return text.translate(_CONTROL).lower()
 
 
 def search_fields(server: dict[str, Any]) -> list[str]:
@@ -75,7 +85,8 @@ def query_trigrams(query: str) -> list[str]:
 
 
 def can_match(query: str) -> bool:
-    """False when the normalized query can match nothing (it contains the separator)."""
+    """False when the normalized query can match nothing (it contains the separator, which
+    :func:`normalize` never leaves in a query; kept for queries normalized elsewhere)."""
     return SEPARATOR not in query
 
 

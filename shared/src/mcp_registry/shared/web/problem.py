@@ -8,7 +8,8 @@ from typing import Any
 
 import falcon
 
-from mcp_registry.shared.errors import RegistryError
+from mcp_registry.shared.errors import RegistryError, StorageError
+from mcp_registry.shared.web.incidents import handle_storage_error
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -66,3 +67,5 @@ def install_error_handlers(app: falcon.App[falcon.Request, falcon.Response]) -> 
     app.add_error_handler(Exception, handle_unexpected)
     app.add_error_handler(falcon.HTTPError, handle_http_error)
     app.add_error_handler(RegistryError, handle_registry_error)
+    # Storage messages name backend internals: logged under a request id, never sent.
+    app.add_error_handler(StorageError, handle_storage_error)

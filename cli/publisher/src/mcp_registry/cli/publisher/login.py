@@ -136,15 +136,18 @@ def login_github(
 
 @login.command("github-oidc")
 @click.option("--token", envvar="MCP_OIDC_TOKEN", help="An ID token (default: from Actions).")
-@click.option("--audience", default="mcp-registry", show_default=True, help="Token audience.")
+@click.option("--audience", help="Token audience (default: the registry URL, as it expects).")
 @common_options
 @click.pass_context
-def login_github_oidc(ctx: click.Context, token: str | None, audience: str) -> None:
+def login_github_oidc(ctx: click.Context, token: str | None, audience: str | None) -> None:
     """Log in from GitHub Actions (needs `permissions: id-token: write`)."""
     from mcp_registry.cli.publisher.id_tokens import github_actions_token
+    from mcp_registry.shared.oidc_audience import audience_for_url
 
     session = session_of(ctx)
-    finish_login(session, "github-oidc", {"oidc_token": token or github_actions_token(audience)})
+    # The registry only takes ID tokens minted for itself (no replay from another registry).
+    wanted = audience or audience_for_url(session.registry_url)
+    finish_login(session, "github-oidc", {"oidc_token": token or github_actions_token(wanted)})
 
 
 def _oidc_login(ctx: click.Context, token: str | None) -> None:
@@ -251,12 +254,25 @@ def generic_login(method: str) -> click.Command:
 @common_options
 @click.pass_context
 def logout(ctx: click.Context) -> None:
-    """Forget the stored token (it simply expires on the registry's side)."""
+    """Revoke the stored token on the registry, then delete it."""
     session = session_of(ctx)
+    stored = credentials.load()
+    revoked = False
+    if stored is not None and not stored.expired():
+        try:
+            JsonHttp(stored.registry_url, token=stored.token).post("/v0/auth/revoke")
+            revoked = True
+        except (ApiError, Unreachable) as exc:
+            # Deleting the local copy still matters; say the registry may accept it until expiry.
+            session.err.print(
+                f"[yellow]Warning:[/] the registry did not revoke the token ({exc}); "
+                "it stays valid there until it expires."
+            )
     removed = credentials.remove()
     if session.json_output:
-        session.emit_json({"logged_out": removed})
+        session.emit_json({"logged_out": removed, "revoked": revoked})
     elif removed:
-        session.out.print("Logged out; the stored token was deleted.")
+        what = "revoked on the registry and deleted" if revoked else "deleted"
+        session.out.print(f"Logged out; the stored token was {what}.")
     else:
         session.out.print("You were not logged in.")

@@ -21,6 +21,12 @@ from types import FrameType
 
 import click
 
+from mcp_registry.cli.registry.dev_guards import (
+    DataDirBusy,
+    DataDirLock,
+    address_problem,
+    plugin_problem,
+)
 from mcp_registry.cli.registry.importing import print_report, run_import
 from mcp_registry.services.publishing.wsgi import ownership_checker
 from mcp_registry.shared.auth.signing_keys import KeyDirectory
@@ -91,10 +97,28 @@ def run_dev(settings: Settings) -> int:
 
     data_dir = Path(settings.data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
+    lock = DataDirLock(data_dir)
+    try:
+        lock.acquire()
+    except DataDirBusy as exc:
+        click.echo(str(exc), err=True)
+        return 1
+    try:
+        problem = address_problem(settings.server_address) or plugin_problem(settings)
+        if problem is not None:
+            click.echo(problem, err=True)
+            return 1
+        return _run_locked(settings, data_dir, stop)
+    finally:
+        lock.release()
+
+
+def _run_locked(settings: Settings, data_dir: Path, stop: threading.Event) -> int:
     _ensure_signing_key(settings)
     nats: EmbeddedNats | None = None
     if not settings.nats_url:
-        nats = EmbeddedNats(store_dir=data_dir / "nats")
+        # Its own session: Ctrl-C reaches only us, and we stop it after its clients.
+        nats = EmbeddedNats(store_dir=data_dir / "nats", own_session=True)
         nats.start()
         settings = settings.replace(nats_url=nats.url)
 

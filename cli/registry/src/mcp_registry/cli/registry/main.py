@@ -51,14 +51,21 @@ def serve(service: str, bind: str | None) -> None:
     """Serve one SERVICE (or `all`, composed by the route table) under gunicorn."""
     from mcp_registry.services.runtime.apps import build_composed, build_service
     from mcp_registry.services.runtime.dispatch import WSGIApp
-    from mcp_registry.services.runtime.process import ProcessDeps
+    from mcp_registry.services.runtime.process import ProcessDeps, preload
+    from mcp_registry.shared.plugins.host import PluginError
     from mcp_registry.shared.web.gunicorn_app import gunicorn_options, run
 
     settings = settings_from_environment()
     _configure_logging(settings)
+    try:
+        # Before the fork: a plugin that cannot load stops the start here, loudly, and
+        # restarted workers never load plugins again (see ``preload``).
+        plugins = preload(settings)
+    except PluginError as exc:
+        raise click.ClickException(f"cannot start: {exc}") from None
 
     def factory() -> WSGIApp:
-        deps = ProcessDeps(settings)
+        deps = ProcessDeps(settings, plugins=plugins)
         return build_composed(deps) if service == "all" else build_service(service, deps)
 
     run(
