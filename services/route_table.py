@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from mcp_registry.shared.web.app_base import API_PREFIXES
+from mcp_registry.shared.web.cors import canonical_order
 
 DISCOVERY = "discovery"
 PUBLISHING = "publishing"
@@ -107,3 +108,15 @@ def service_for(method: str, path: str, routes: tuple[Route, ...] = ROUTES) -> s
         if any(p.match(path) for p in route.patterns):
             return route.service
     return None
+
+
+def methods_for(path: str, routes: tuple[Route, ...] = ROUTES) -> tuple[str, ...]:
+    """Every method the unified API serves on the raw ``path``, across services, plus OPTIONS.
+
+    Empty when no route covers the path. Every service answers CORS preflights and ``Allow``
+    with this, so the answer does not depend on which service the ingress picked.
+    """
+    methods = [
+        m for route in routes if any(p.match(path) for p in route.patterns) for m in route.methods
+    ]
+    return canonical_order((*methods, "OPTIONS")) if methods else ()

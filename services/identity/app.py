@@ -10,7 +10,7 @@ from mcp_registry.services.identity.resources import (
     JwksResource,
     ProvidersResource,
 )
-from mcp_registry.services.route_table import IDENTITY
+from mcp_registry.services.route_table import IDENTITY, methods_for
 from mcp_registry.shared.auth.jwks import jwks_document
 from mcp_registry.shared.auth.signing_keys import KeyRing
 from mcp_registry.shared.config import Settings
@@ -24,7 +24,7 @@ def create_app(
 
     ``exchange`` holds the enabled providers and the token issuer; ``keys`` feeds the JWKS.
     """
-    app = new_app(settings, service=IDENTITY)
+    app = new_app(settings, service=IDENTITY, methods_of=methods_for)
     add_api_route(app, "/auth/providers", ProvidersResource(exchange))
     add_api_route(
         app,

@@ -16,7 +16,7 @@ from mcp_registry.services.publishing.resources import (
     VersionStatusResource,
 )
 from mcp_registry.services.publishing.rules import Publisher
-from mcp_registry.services.route_table import PUBLISHING
+from mcp_registry.services.route_table import PUBLISHING, methods_for
 from mcp_registry.shared.auth.domain_grant_sources import DomainGrantSource
 from mcp_registry.shared.auth.tokens import TokenVerifier
 from mcp_registry.shared.clock import Clock, utcnow
@@ -45,7 +45,7 @@ def create_app(
     changes = Changes(store, publisher, clock)
     auth = Authenticated(verifier)
     limit = settings.max_body_bytes
-    app = new_app(settings, service=PUBLISHING)
+    app = new_app(settings, service=PUBLISHING, methods_of=methods_for)
     domains = DomainGrantCheck(domain_grants)
     add_api_route(app, "/publish", PublishResource(auth, domains, publisher, limit))
     add_api_route(app, "/validate", ValidateResource(limit))
