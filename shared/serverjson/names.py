@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from typing import Final
 
-# Both parts start and end with a letter or digit, as the official registry requires.
-_NAMESPACE: Final = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9.-]*[a-zA-Z0-9]$")
-_NAME_PART: Final = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9._-]*[a-zA-Z0-9]$")
+# Both parts start and end with a letter or digit, as the official registry requires; a part
+# of one character (``io.github.alice/x``) is valid, as the official pattern allows.
+_NAMESPACE: Final = re.compile(r"^[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?$")
+_NAME_PART: Final = re.compile(r"^[a-zA-Z0-9](?:[a-zA-Z0-9._-]*[a-zA-Z0-9])?$")
 _LABEL: Final = re.compile(r"^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$")
 
 

@@ -337,7 +337,12 @@ def test_set_status_message_change_counts_as_change(make_store: MakeStore) -> No
     [changed] = store.set_status(NAME, "1.0.0", "active", "note", actor=ACTOR, now=at(5))
     assert changed.status_message == "note"
     assert changed.seq > record.seq
-    assert changed.status_changed_at == at(5)
+    # As the official registry: the message moved, the status did not.
+    assert changed.updated_at == at(5)
+    assert changed.status_changed_at == record.status_changed_at
+    assert store.pending_events()[-1].subject.endswith("status_changed")
+    [moved] = store.set_status(NAME, "1.0.0", "deprecated", "note", actor=ACTOR, now=at(6))
+    assert moved.status_changed_at == moved.updated_at == at(6)
 
 
 def test_set_status_unknown_is_not_found(make_store: MakeStore) -> None:

@@ -228,7 +228,7 @@ ERROR_CASES: list[tuple[str, Mutation, str, str]] = [
         "name",
         "invalid-server-name",
     ),
-    ("one-character name part", setting("name", "com.example/w"), "name", "invalid-server-name"),
+    ("name part ends with a dot", setting("name", "com.example/w."), "name", "invalid-server-name"),
     # --- semantic layer: versions ---
     ("server version latest", setting("version", "latest"), "version", "reserved-version-string"),
     ("caret range", setting("version", "^1.2"), "version", "version-looks-like-range"),
@@ -280,10 +280,16 @@ ERROR_CASES: list[tuple[str, Mutation, str, str]] = [
         "invalid-repository-url",
     ),
     (
-        "other forge not http",
-        setting("repository", {"url": "ssh://git.example.com/a/b", "source": "gitea"}),
-        "repository.url",
-        "invalid-repository-url",
+        "other forge",
+        setting("repository", {"url": "https://git.example.com/a/b", "source": "gitea"}),
+        "repository.source",
+        "invalid-repository-source",
+    ),
+    (
+        "bitbucket, which the official validator refuses",
+        setting("repository", {"url": "https://bitbucket.org/a/b", "source": "bitbucket"}),
+        "repository.source",
+        "invalid-repository-source",
     ),
     (
         "subfolder absolute",
@@ -740,3 +746,11 @@ def test_one_layer_reports_a_path_once() -> None:
     doc["name"] = "x" * 201
     refs = [i.reference for i in validate_server(doc).issues]
     assert refs == ["schema:#/properties/name/maxLength", "schema:#/properties/name/pattern"]
+
+
+@pytest.mark.parametrize("name", ["io.github.alice/x", "com.example/w", "a.b/c"])
+def test_one_character_name_parts_are_valid_as_the_official_pattern_allows(name: str) -> None:
+    doc = examples.minimal()
+    doc["name"] = name
+    report = validate_server(doc)
+    assert report.valid, report.to_dict()
