@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+
+import pytest
+
+from mcp_registry.shared.errors import RegistryError
 
 
 def problem_text(body: dict[str, Any]) -> str:
@@ -14,3 +21,12 @@ def problem_text(body: dict[str, Any]) -> str:
     lines = [str(body.get("detail", ""))]
     lines += [str(e.get("message", "")) for e in body.get("errors") or []]
     return "\n".join(lines)
+
+
+@contextmanager
+def raises_problem(kind: type[RegistryError], pattern: str) -> Iterator[None]:
+    """Like ``pytest.raises(kind, match=pattern)``, matching the problem's detail or errors."""
+    with pytest.raises(kind) as caught:
+        yield
+    text = problem_text(caught.value.to_problem())
+    assert re.search(pattern, text), f"{pattern!r} not in {text!r}"
