@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.integration.discovery.conftest import Discovery, MakeDiscovery
+from tests.support.openapi import document, operations
 
 
 def names(body: dict[str, Any]) -> list[str]:
@@ -106,3 +107,34 @@ def test_not_found_and_parameter_problems_use_the_official_phrases(
     since = d.client.simulate_get("/v0/servers", params={"updated_since": "last tuesday"})
     assert since.status_code == 400
     assert since.json["detail"].startswith("Invalid updated_since format")
+
+
+def test_every_documented_path_answers_its_documented_preflight(
+    make_discovery: MakeDiscovery,
+) -> None:
+    # Discovery answers preflights for every path of the API, not only its own routes.
+    client = make_discovery().client
+    samples = {"{name}": "io.github.a%2Fb", "{version}": "1.0.0", "{domain}": "example.com"}
+    for path in document()["paths"]:
+        concrete = path.replace("{method}", "none")
+        for placeholder, value in samples.items():
+            concrete = concrete.replace(placeholder, value)
+        reply = client.simulate_options(
+            concrete,
+            headers={"Access-Control-Request-Method": "GET", "Origin": "https://x.example"},
+        )
+        assert str(reply.status_code) in operations(path)["OPTIONS"]["responses"], path
+        documented = {m for m in operations(path) if m != "OPTIONS"}
+        allowed = {m.strip() for m in reply.headers["access-control-allow-methods"].split(",")}
+        assert allowed == documented | {"OPTIONS"}, path
+
+
+def test_a_405_on_a_version_lists_publishings_put(make_discovery: MakeDiscovery) -> None:
+    reply = make_discovery().client.simulate_delete("/v0/servers/io.github.a%2Fb/versions/1.0.0")
+    assert reply.status_code == 405
+    assert {m.strip() for m in reply.headers["allow"].split(",")} == {
+        "GET",
+        "HEAD",
+        "PUT",
+        "OPTIONS",
+    }
