@@ -57,7 +57,8 @@ def test_validate_is_422_for_a_non_object_and_200_for_rule_failures(
     make_publishing: MakePublishing,
 ) -> None:
     p = make_publishing()
-    for body in ([], "server", 42, None):
+    bodies: list[object] = [[], "server", 42, None]
+    for body in bodies:
         result = p.client.simulate_post("/v0/validate", json=body)
         assert result.status_code == 422, body
         assert result.json["errors"][0]["location"] == "body"

@@ -60,4 +60,5 @@ def test_deliberate_differences_from_the_official_registry_are_listed_with_reaso
     assert any("PATCH" in row for row in rows)
     for row in rows[1:]:
         cells = [cell.strip() for cell in row.strip("|").split("|")]
-        assert len(cells) == 3 and all(cells), row  # here, official, why
+        assert len(cells) == 3, row  # here, official, why
+        assert all(cells), row
