@@ -31,6 +31,7 @@ def router_methods(app: falcon.App[falcon.Request, falcon.Response]) -> MethodsO
     """Methods of a path as ``app``'s own router knows them (apps outside the route table)."""
 
     def methods_of(path: str) -> tuple[str, ...]:
+        # Falcon offers no public lookup of a path's resource; its router's ``find`` is stable.
         found = app._router.find(path)
         if found is None:
             return ()

@@ -31,7 +31,8 @@ class NulByteMiddleware:
                 [ErrorDetail("the path contains a NUL byte", "path")],
             )
         if has_nul(req.query_string) or any(
-            _NUL in name or _NUL in str(value) for name, value in req.params.items()
+            _NUL in name or any(_NUL in v for v in (value if isinstance(value, list) else [value]))
+            for name, value in req.params.items()
         ):
             raise BadRequest(
                 "Invalid query parameter",
