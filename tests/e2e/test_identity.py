@@ -132,6 +132,7 @@ def test_dev_generated_a_signing_key(stack: RunningRegistry) -> None:
 def test_anonymous_login(stack: RunningRegistry) -> None:
     assert login(stack, "none").permissions == (
         Permission("publish", "io.modelcontextprotocol.anonymous/*"),
+        Permission("edit", "io.modelcontextprotocol.anonymous/*"),
     )
 
 

@@ -440,10 +440,14 @@ def test_verify_domain_reaches_domains(ingress: Ingress, token: str) -> None:
     assert reply.json["record"]["type"] == "TXT"
 
 
-def test_admin_edit_is_refused_by_publishing(ingress: Ingress, token: str) -> None:
+def test_edit_goes_to_publishing(ingress: Ingress, token: str) -> None:
+    # The anonymous token may edit its own namespace, as the official one.
     doc = {"$schema": SCHEMA, "name": NAME, "version": "1.0.0", "description": "Edited"}
     reply = call(ingress, "PUT", f"/v0/servers/{ENCODED}/versions/1.0.0", doc, token)
-    answered_by(reply, PUBLISHING, 403)
+    answered_by(reply, PUBLISHING, 200)
+    assert reply.json["server"]["description"] == "Edited"
+    other = call(ingress, "PUT", f"/v0/servers/{ENCODED}/versions/9.9.9", doc, token)
+    answered_by(other, PUBLISHING, 404)
 
 
 def test_trailing_slash_is_redirected_by_the_owner(ingress: Ingress) -> None:
@@ -467,6 +471,8 @@ def test_unknown_route_is_the_fallbacks_problem(ingress: Ingress) -> None:
         ("DELETE", "/v0/publish", PUBLISHING, "POST"),
         ("GET", "/v0/auth/none", IDENTITY, "POST"),
         ("DELETE", "/v0/servers", DISCOVERY, "GET"),
+        # The path's methods across services: discovery answers, PUT is publishing's.
+        ("DELETE", f"/v0/servers/{ENCODED}/versions/1.0.0", DISCOVERY, "PUT"),
     ],
 )
 def test_a_wrong_method_is_answered_by_the_paths_owner(
@@ -477,3 +483,39 @@ def test_a_wrong_method_is_answered_by_the_paths_owner(
     answered_by(reply, service, 405)
     allow = {m.strip() for m in (reply.header("allow") or "").split(",")}
     assert allowed in allow
+
+
+@pytest.mark.parametrize(
+    ("path", "methods"),
+    [
+        (f"/v0/servers/{ENCODED}/versions/1.0.0/status", {"PATCH", "OPTIONS"}),
+        (f"/v0.1/servers/{ENCODED}/versions/1.0.0", {"GET", "HEAD", "PUT", "OPTIONS"}),
+        ("/v0/publish", {"POST", "OPTIONS"}),
+        ("/v0/servers", {"GET", "HEAD", "OPTIONS"}),
+    ],
+)
+def test_cors_preflights_pass_through_the_ingress(
+    ingress: Ingress, path: str, methods: set[str]
+) -> None:
+    preflight = {
+        "Origin": "https://browser.example",
+        "Access-Control-Request-Method": sorted(methods)[0],
+        "Access-Control-Request-Headers": "authorization, content-type",
+    }
+    reply = request(ingress.url, "OPTIONS", path, headers=preflight)
+    assert reply.status == 204, reply.body
+    allowed = {m.strip() for m in (reply.header("access-control-allow-methods") or "").split(",")}
+    assert allowed == methods
+    assert reply.header("access-control-allow-origin") == "*"
+    assert reply.header("access-control-allow-headers") == "authorization, content-type"
+    assert reply.header("access-control-max-age") == "86400"
+
+
+def test_cors_headers_pass_through_the_ingress(ingress: Ingress) -> None:
+    reply = request(
+        ingress.url, "GET", "/v0/servers?limit=1", headers={"Origin": "https://browser.example"}
+    )
+    assert reply.status == 200
+    assert reply.header("access-control-allow-origin") == "*"
+    exposed = {h.strip() for h in (reply.header("access-control-expose-headers") or "").split(",")}
+    assert {"ETag", "Last-Modified", "Retry-After", "Location"} <= exposed

@@ -198,9 +198,8 @@ def test_unknown_names_are_404_problems(registry: RunningRegistry) -> None:
         ({"limit": "0"}, 422),
         ({"limit": "101"}, 422),
         ({"limit": "lots"}, 422),
-        ({"cursor": "not-a-cursor"}, 422),
-        ({"version": "1.0.0"}, 422),
-        ({"updated_since": "last tuesday"}, 422),
+        ({"cursor": "_1.not-a-cursor.x"}, 400),
+        ({"updated_since": "last tuesday"}, 400),
         ({"updated_since": "2025-01-01T00:00:00Z", "include_deleted": "false"}, 400),
     ],
 )
@@ -294,3 +293,51 @@ def test_health_ping_version(registry: RunningRegistry) -> None:
     assert get(registry, "/v0/health").json["status"] == "ok"
     assert get(registry, "/v0/ping").json == {"pong": True}
     assert set(get(registry, "/v0/version").json) == {"version", "git_commit", "build_time"}
+
+
+def test_vs_code_pages_a_search_the_way_it_does(registry: RunningRegistry) -> None:
+    # VS Code's gallery: limit=50&version=latest&search=..., then the cursor appended to the
+    # URL unencoded, without search.
+    term = "mcp"
+    expected = pairs(page_through(registry, version="latest", search=term))
+    assert len(expected) > 10
+    seen: list[tuple[str, str]] = []
+    reply = request(registry.url, "GET", f"/v0.1/servers?limit=10&version=latest&search={term}")
+    while True:
+        assert reply.status == 200, reply.body
+        seen += pairs(reply.json["servers"])
+        cursor = reply.json["metadata"].get("nextCursor")
+        if not cursor:
+            break
+        reply = request(
+            registry.url, "GET", f"/v0.1/servers?limit=10&version=latest&cursor={cursor}"
+        )
+    assert seen == expected
+
+
+def test_the_official_cursor_resumes_and_version_filters_exactly(
+    registry: RunningRegistry,
+) -> None:
+    everything = pairs(page_through(registry))
+    name, version = everything[5]
+    resumed = get(registry, "/v0/servers", cursor=f"{name}:{version}", limit="3")
+    assert resumed.status == 200
+    assert pairs(resumed.json["servers"]) == everything[6:9]
+    exact = pairs(page_through(registry, version=version))
+    assert exact
+    assert {v for _, v in exact} == {version}
+    assert set(exact) == {p for p in everything if p[1] == version}
+
+
+def test_browsers_get_cors_headers(registry: RunningRegistry) -> None:
+    reply = request(
+        registry.url,
+        "OPTIONS",
+        "/v0/servers/io.github.a%2Fb/status",
+        headers={"Origin": "https://x.example", "Access-Control-Request-Method": "PATCH"},
+    )
+    assert reply.status == 204
+    assert reply.header("access-control-allow-methods") == "PATCH, OPTIONS"
+    assert reply.header("access-control-allow-origin") == "*"
+    assert get(registry, "/v0/ping").header("access-control-allow-origin") == "*"
+    assert request(registry.url, "HEAD", "/v0/health").status == 200

@@ -77,6 +77,7 @@ def test_domain_grants_are_added_except_for_anonymous_and_domain_key_logins(
     client = make_client(settings, grants=grants)
     assert client.claims(client.login("none")).permissions == (
         Permission("publish", "io.modelcontextprotocol.anonymous/*"),
+        Permission("edit", "io.modelcontextprotocol.anonymous/*"),
     )
     assert grants.asked == []
     token = peers.actions.id_token(

@@ -39,6 +39,7 @@ from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
 from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
 from tests.integration.publishing.conftest import server_doc
 from tests.support.local_http import Answer, LocalServer, Seen
+from tests.support.problems import problem_text
 from tests.support.wsgi_server import served
 
 JWKS_PATH = "/.well-known/jwks.json"
@@ -326,7 +327,7 @@ def test_rsa_and_hmac_keys_in_the_jwks_are_ignored(
             forged = ed25519_token(Ed25519PrivateKey.generate(), kid, identity)
             result = publishing.publish(forged)
             assert result.status_code == 401, result.text
-            assert "does not trust" in result.json["detail"]
+            assert "does not trust" in problem_text(result.json)
         # An HS256 token signed with the published secret is refused before any key is used.
         payload = jwt.decode(
             good["Authorization"].removeprefix("Bearer "), options={"verify_signature": False}

@@ -69,7 +69,11 @@ def test_anonymous_login_when_enabled(identity: IdentityClient) -> None:
     claims = identity.claims(result)
     assert claims.auth_method == "none"
     assert claims.auth_method_sub == "anonymous"
-    assert claims.permissions == (Permission("publish", "io.modelcontextprotocol.anonymous/*"),)
+    # As the official registry: publish and edit on the anonymous namespace.
+    assert claims.permissions == (
+        Permission("publish", "io.modelcontextprotocol.anonymous/*"),
+        Permission("edit", "io.modelcontextprotocol.anonymous/*"),
+    )
 
 
 def test_anonymous_login_is_off_by_default(settings: Settings, make_client: MakeClient) -> None:

@@ -20,6 +20,7 @@ from mcp_registry.shared.auth.configured import key_ring, token_issuer
 from mcp_registry.shared.auth.permissions import EDIT, PUBLISH, Permission
 from mcp_registry.shared.clock import utcnow
 from mcp_registry.shared.config import Settings
+from tests.support.problems import problem_text
 
 JWT_SEED = "1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100"
 SCHEMA = "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json"
@@ -89,7 +90,7 @@ def test_a_revoked_token_stops_working_on_every_replica(
             "/v0.1/publish", json=doc(f"{ANON}/weather", "1.0.1"), headers=bearer(token)
         )
         assert refused.status_code == 401
-        assert "revoked" in refused.json["detail"]
+        assert "revoked" in problem_text(refused.json)
         status = client.simulate_patch(
             f"/v0/servers/{ANON}%2Fweather/versions/1.0.0/status",
             json={"status": "deprecated"},
@@ -162,4 +163,4 @@ def test_a_token_living_longer_than_this_registry_issues_is_refused(
         "/v0/publish", json=doc("io.github.alice/weather", "1.0.0"), headers=bearer(token.token)
     )
     assert result.status_code == 401
-    assert "lifetime" in result.json["detail"]
+    assert "lifetime" in problem_text(result.json)

@@ -12,6 +12,7 @@ from mcp_registry.cli.publisher.token_info import publish_patterns
 from tests.integration.publisher.conftest import ADMIN_AUDIENCE, DOMAIN, Stack, run
 from tests.support.http import request
 from tests.support.local_http import Answer, LocalServer, Seen
+from tests.support.problems import problem_text
 
 
 def token_file(stack: Stack) -> Path:
@@ -214,7 +215,7 @@ def test_registry_is_remembered_after_login_and_forgotten_on_logout(stack: Stack
         stack.url, "POST", "/v0/auth/revoke", headers={"Authorization": f"Bearer {token}"}
     )
     assert after.status == 401
-    assert "revoked" in after.json["detail"]
+    assert "revoked" in problem_text(after.json)
     again = run(stack, "logout", registry=False)
     assert "not logged in" in again.stdout
 

@@ -18,6 +18,7 @@ from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
 from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
 from tests.integration.publishing.conftest import MakePublishing, Publishing, server_doc
 from tests.support.local_http import Answer, LocalServer, Seen
+from tests.support.problems import problem_text
 from tests.support.stores import Ticker
 
 NAME = "io.github.alice/weather"
@@ -120,7 +121,7 @@ def test_packages_that_do_not_name_the_server_are_400(
     p = make_publishing(ownership=_checker(server))
     result = _publish(p, package)
     assert result.status_code == 400
-    assert message in result.json["detail"]
+    assert message in problem_text(result.json)
     assert p.store.count_versions(NAME) == 0
 
 
@@ -132,7 +133,7 @@ def test_mcpb_with_a_wrong_hash_is_400(
     wrong = hashlib.sha256(b"something else").hexdigest()
     result = _publish(p, _mcpb(f"{server.url}/releases/weather-mcp.mcpb", wrong))
     assert result.status_code == 400
-    assert "does not match its fileSha256" in result.json["detail"]
+    assert "does not match its fileSha256" in problem_text(result.json)
 
 
 def test_only_configured_hosts_are_contacted(
@@ -143,10 +144,10 @@ def test_only_configured_hosts_are_contacted(
     digest = hashlib.sha256(BUNDLE).hexdigest()
     elsewhere = _publish(p, _mcpb("http://127.0.0.2:9/weather-mcp.mcpb", digest))
     assert elsewhere.status_code == 400
-    assert "not on an allowed download host" in elsewhere.json["detail"]
+    assert "not on an allowed download host" in problem_text(elsewhere.json)
     redirected = _publish(p, _mcpb(f"{server.url}/redirect/weather-mcp.mcpb", digest))
     assert redirected.status_code == 400
-    assert "not on a host this registry is configured" in redirected.json["detail"]
+    assert "not on a host this registry is configured" in problem_text(redirected.json)
     other_base = {**_npm("weather-mcp"), "registryBaseUrl": "https://registry.example.com"}
     assert _publish(p, other_base).status_code == 400
     assert all(not path.startswith("http") for path in server.paths())
@@ -163,7 +164,7 @@ def test_upstream_trouble_is_a_retryable_503(
     assert result.status_code == 503
     assert result.headers["content-type"] == "application/problem+json"
     assert result.headers["retry-after"] == "7"
-    assert "retry" in result.json["detail"]
+    assert "retry" in problem_text(result.json)
     assert p.store.count_versions(NAME) == 0
 
 

@@ -13,6 +13,7 @@ from mcp_registry.shared.config import Settings
 from mcp_registry.shared.plugins.host import PluginHost
 from tests.integration.publishing.conftest import MakePublishing, server_doc
 from tests.support.local_http import Answer, LocalServer, Seen
+from tests.support.problems import problem_text
 
 NAME = "io.github.alice/weather"
 BUNDLE = b"x" * 4096
@@ -48,6 +49,6 @@ def test_mcpb_over_the_size_limit_is_400(
     result = p.publish(doc, p.tokens.bearer(("io.github.alice/*",)))
     assert result.status_code == expected, result.json
     if expected == 400:
-        assert "too large to check" in result.json["detail"]
-        assert "limit is 1024" in result.json["detail"]
+        assert "too large to check" in problem_text(result.json)
+        assert "limit is 1024" in problem_text(result.json)
         assert "retry-after" not in result.headers

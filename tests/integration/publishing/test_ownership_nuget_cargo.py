@@ -18,6 +18,7 @@ from mcp_registry.shared.config import Settings
 from mcp_registry.shared.plugins.host import PluginHost
 from tests.integration.publishing.conftest import MakePublishing, Publishing, server_doc
 from tests.support.local_http import Answer, LocalServer, Seen
+from tests.support.problems import problem_text
 
 NAME = "io.github.alice/weather"
 ALICE = ("io.github.alice/*",)
@@ -174,7 +175,7 @@ def test_packages_that_do_not_name_the_server_are_400(
     p = make_publishing(ownership=fakes.checker())
     result = _publish(p, package)
     assert result.status_code == 400, result.json
-    assert message in result.json["detail"]
+    assert message in problem_text(result.json)
     assert p.store.count_versions(NAME) == 0
 
 
@@ -199,5 +200,5 @@ def test_upstream_trouble_is_a_retryable_503(
     result = _publish(p, package)
     assert result.status_code == 503
     assert result.headers["retry-after"] == "9"
-    assert "retry" in result.json["detail"]
+    assert "retry" in problem_text(result.json)
     assert p.store.count_versions(NAME) == 0

@@ -24,6 +24,7 @@ from mcp_registry.shared.config import ConfigError, Settings
 from mcp_registry.shared.plugins.host import PluginHost
 from tests.integration.publishing.conftest import MakePublishing, Publishing, server_doc
 from tests.support.local_http import Answer, LocalServer, Seen
+from tests.support.problems import problem_text
 
 NAME = "io.github.alice/weather"
 ALICE = ("io.github.alice/*",)
@@ -245,7 +246,7 @@ def test_images_that_do_not_name_the_server_are_400(
     p = make_publishing(ownership=fakes.checker())
     result = _publish(p, _oci(f"{fakes.host}/{repository}"))
     assert result.status_code == 400, result.json
-    assert message in result.json["detail"]
+    assert message in problem_text(result.json)
     assert p.store.count_versions(NAME) == 0
 
 
@@ -256,7 +257,7 @@ def test_a_config_blob_that_does_not_match_its_digest_is_400(
     p = make_publishing(ownership=fakes.checker())
     result = _publish(p, _oci(f"{fakes.host}/alice/weather:1.0.0"))
     assert result.status_code == 400
-    assert "config blob does not match its digest sha256:" in result.json["detail"]
+    assert "config blob does not match its digest sha256:" in problem_text(result.json)
 
 
 @pytest.mark.parametrize(
@@ -269,7 +270,7 @@ def test_registries_outside_the_allowlist_are_refused_without_a_request(
     p = make_publishing(ownership=fakes.checker())
     result = _publish(p, _oci(identifier))
     assert result.status_code == 400
-    assert "which this registry does not check images on" in result.json["detail"]
+    assert "which this registry does not check images on" in problem_text(result.json)
     assert fakes.all_requests() == []
 
 
@@ -280,7 +281,7 @@ def test_docker_hub_names_are_normalised(make_publishing: MakePublishing, fakes:
     )
     result = _publish(p, _oci("weather:2.0"))
     assert result.status_code == 400
-    assert "got 'io.github.bob/x'" in result.json["detail"]
+    assert "got 'io.github.bob/x'" in problem_text(result.json)
     assert fakes.registry.requests[0].path == "/v2/library/weather/manifests/2.0"
 
 
@@ -290,7 +291,7 @@ def test_a_token_endpoint_outside_the_allowlist_is_not_contacted(
     p = make_publishing(ownership=fakes.checker(oci_allowed_origins=(fakes.storage.url,)))
     result = _publish(p, _oci(f"{fakes.host}/alice/weather:1.0.0"))
     assert result.status_code == 400
-    assert f"token endpoint {fakes.auth.url}/token is not on a host" in result.json["detail"]
+    assert f"token endpoint {fakes.auth.url}/token is not on a host" in problem_text(result.json)
     assert fakes.auth.requests == []
 
 
@@ -313,7 +314,7 @@ def test_registry_trouble_is_a_retryable_503(
     result = _publish(p, _oci(f"{fakes.host}/alice/weather:1.0.0"))
     assert result.status_code == 503
     assert result.headers["retry-after"] == "11"
-    assert "retry" in result.json["detail"]
+    assert "retry" in problem_text(result.json)
     assert p.store.count_versions(NAME) == 0
 
 
@@ -326,7 +327,7 @@ def test_token_endpoint_answers(
     result = _publish(p, _oci(f"{fakes.host}/alice/weather:1.0.0"))
     assert result.status_code == expected
     if expected == 400:
-        assert "refused an anonymous pull token (status: 403)" in result.json["detail"]
+        assert "refused an anonymous pull token (status: 403)" in problem_text(result.json)
 
 
 def test_challenge_parsing() -> None:
@@ -356,5 +357,5 @@ def test_a_registry_that_wants_credentials_is_400(
     p = make_publishing(ownership=fakes.checker())
     result = _publish(p, _oci(f"{fakes.host}/alice/weather:1.0.0"))
     assert result.status_code == 400
-    assert "needs credentials to pull" in result.json["detail"]
+    assert "needs credentials to pull" in problem_text(result.json)
     assert fakes.auth.requests == []

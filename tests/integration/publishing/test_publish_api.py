@@ -90,11 +90,13 @@ def test_malformed_json_is_422(make_publishing: MakePublishing) -> None:
     assert result.status_code == 422
 
 
-def test_publisher_meta_over_4_kib_is_422(make_publishing: MakePublishing) -> None:
+def test_publisher_meta_over_4_kib_is_400(make_publishing: MakePublishing) -> None:
     p = make_publishing()
     doc = server_doc(NAME, "1.0.0", _meta={PUBLISHER_META_KEY: {"blob": "x" * 5000}})
     result = p.publish(doc, p.tokens.bearer(ALICE))
-    assert result.status_code == 422
+    assert result.status_code == 400
+    assert result.json["detail"] == "Failed to publish server"
+    assert "4096 bytes" in result.json["errors"][0]["message"]
     small = server_doc(NAME, "1.0.1", _meta={PUBLISHER_META_KEY: {"blob": "x" * 1000}})
     assert p.publish(small, p.tokens.bearer(ALICE)).status_code == 200
 
@@ -107,7 +109,10 @@ def test_duplicate_version_is_400_and_versions_are_immutable(
     changed = server_doc(NAME, "1.0.0", title="Changed")
     result = p.publish(changed, p.tokens.bearer(ALICE))
     assert result.status_code == 400
-    assert "already exists" in result.json["detail"]
+    assert result.json["detail"] == "Failed to publish server"
+    assert result.json["errors"][0]["message"].startswith(
+        "invalid version: cannot publish duplicate version"
+    )
     stored = p.store.get_version(NAME, "1.0.0")
     assert stored is not None
     assert "title" not in stored.server
@@ -123,7 +128,8 @@ def test_a_remote_url_belongs_to_one_name(make_publishing: MakePublishing) -> No
     # ...another name may not take it.
     result = p.publish(server_doc("io.github.alice/other", "1.0.0", remotes=remotes), token)
     assert result.status_code == 400
-    assert "already used by server io.github.alice/weather" in result.json["detail"]
+    assert result.json["detail"] == "Failed to publish server"
+    assert "already used by server io.github.alice/weather" in result.json["errors"][0]["message"]
 
 
 def test_newest_semver_is_latest_and_discovery_serves_it_at_once(

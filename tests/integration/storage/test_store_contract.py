@@ -61,6 +61,7 @@ def all_pages(store: ServerStore, query: ListQuery) -> list[tuple[str, str]]:
                 after=after,
                 search=query.search,
                 latest_only=query.latest_only,
+                version=query.version,
                 updated_since=query.updated_since,
                 include_deleted=query.include_deleted,
             )
@@ -340,7 +341,12 @@ def test_set_status_message_change_counts_as_change(make_store: MakeStore) -> No
     [changed] = store.set_status(NAME, "1.0.0", "active", "note", actor=ACTOR, now=at(5))
     assert changed.status_message == "note"
     assert changed.seq > record.seq
-    assert changed.status_changed_at == at(5)
+    # As the official registry: the message moved, the status did not.
+    assert changed.updated_at == at(5)
+    assert changed.status_changed_at == record.status_changed_at
+    assert store.database.pending_events()[-1].subject.endswith("status_changed")
+    [moved] = store.set_status(NAME, "1.0.0", "deprecated", "note", actor=ACTOR, now=at(6))
+    assert moved.status_changed_at == moved.updated_at == at(6)
 
 
 def test_set_status_unknown_is_not_found(make_store: MakeStore) -> None:
@@ -438,6 +444,22 @@ def test_list_latest_only_and_deleted(make_store: MakeStore) -> None:
     assert ("io.github.beta/b", "0.3.0") in with_deleted
     assert len(with_deleted) == 6
     assert ("io.github.beta/b", "0.3.0") not in all_pages(store, ListQuery(limit=2))
+
+
+def test_list_an_exact_version(make_store: MakeStore) -> None:
+    store = make_store()
+    _catalog(store)
+    exact = all_pages(store, ListQuery(limit=1, version="1.1.0"))
+    assert exact == [("io.github.alpha/a", "1.1.0")]
+    assert store.list_servers(ListQuery(version="9.9.9")).items == []
+
+
+def test_list_after_a_bare_name_skips_every_version_of_it(make_store: MakeStore) -> None:
+    # How official ``name`` cursors are replayed: NUL sorts before every other character.
+    store = make_store()
+    _catalog(store)
+    page = store.list_servers(ListQuery(after=("io.github.alpha/a\x00", "")))
+    assert {r.name for r in page.items} == {"io.github.beta/b", "io.github.gamma/c"}
 
 
 def test_list_updated_since_is_strict(make_store: MakeStore) -> None:

@@ -102,3 +102,15 @@ def test_routes_that_are_not_public_are_never_forwarded(httproute: dict[str, Any
             for method in (*route.methods, "OPTIONS"):
                 assert backend(httproute, method, path) == REFUSED, (method, path)
                 assert backend(httproute, method, path + "/") == REFUSED, (method, path)
+
+
+def test_cors_preflights_reach_a_service_and_no_filter_touches_headers(
+    httproute: dict[str, Any],
+) -> None:
+    # Every service answers a preflight from the route table: the gateway only has to
+    # forward OPTIONS on each public path somewhere, and must not rewrite response headers.
+    for route in PUBLIC_ROUTES:
+        for path in sample_paths(route):
+            assert backend(httproute, "OPTIONS", path) != REFUSED, path
+    for rule in httproute["spec"]["rules"]:
+        assert not rule.get("filters"), rule

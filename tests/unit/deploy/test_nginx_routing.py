@@ -132,3 +132,18 @@ def test_routes_that_are_not_public_are_answered_404_by_the_router() -> None:
                 assert any(r.search(variant) for r in refused), variant
     for path in all_paths():
         assert not any(r.search(path) for r in refused), path
+
+
+def test_cors_preflights_reach_a_service_and_cors_headers_pass_through(
+    router: NginxRouter,
+) -> None:
+    # Every service answers a preflight from the route table, so any service will do; the
+    # router must forward it and leave the services' Access-Control-* headers alone.
+    for route in ROUTES:
+        if not route.public:
+            continue
+        for path in sample_paths(route):
+            assert router.upstream("OPTIONS", path).startswith("registry_"), path
+    text = NGINX_ROUTES.read_text(encoding="utf-8").lower()
+    assert "access-control" not in text
+    assert "proxy_hide_header" not in text

@@ -50,3 +50,15 @@ def test_the_example_catalog_validates_and_has_what_the_readme_queries() -> None
     assert {"npm", "pypi", "nuget", "oci", "mcpb"} <= kinds
     assert "io.github.nadia%2Fweather" in README
     assert any(e.server["name"] == "io.github.nadia/weather" for e in entries)
+
+
+def test_deliberate_differences_from_the_official_registry_are_listed_with_reasons() -> None:
+    section = README.split("## Differences from the official registry", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line]
+    assert len(rows) >= 3  # the header and at least the two below
+    assert any("`Authorization`" in row and "401" in row and "422" in row for row in rows)
+    assert any("PATCH" in row for row in rows)
+    for row in rows[1:]:
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        assert len(cells) == 3, row  # here, official, why
+        assert all(cells), row

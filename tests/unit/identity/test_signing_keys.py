@@ -23,6 +23,7 @@ from mcp_registry.shared.auth.signing_keys import (
 )
 from mcp_registry.shared.auth.tokens import TokenIssuer, TokenVerifier
 from mcp_registry.shared.errors import Unauthorized
+from tests.support.problems import raises_problem
 
 NOW = datetime(2025, 6, 1, 12, 0, 0, tzinfo=UTC)
 SEED_HEX = "bb2c6b424005acd5df47a9e2c87f446def86dd740c888ea3efb825b23f7ef47c"
@@ -123,7 +124,7 @@ def test_expired_tokens_of_a_dropped_key_are_refused(tmp_path: Path) -> None:
     old = issuer.mint(auth_method="none", auth_method_sub="a", permissions=())
     directory.rotate(timedelta(minutes=5), activation_delay=timedelta(0))
     clock.now += timedelta(minutes=6)
-    with pytest.raises(Unauthorized, match="does not trust"):
+    with raises_problem(Unauthorized, "does not trust"):
         TokenVerifier(ring, issuer="r", audience="r", clock=clock).verify(old.token)
 
 

@@ -76,7 +76,7 @@ def test_version_limit_per_name(tmp_path: Path) -> None:
         for i in range(3):
             doc = {"$schema": SCHEMA, "name": "io.github.alice/tools", "version": f"1.0.{i}"}
             publisher.publish({**doc, "description": "d"}, actor)
-        with pytest.raises(BadRequest, match="at most 3"):
+        with pytest.raises(BadRequest) as caught:
             publisher.publish(
                 {
                     "$schema": SCHEMA,
@@ -86,5 +86,7 @@ def test_version_limit_per_name(tmp_path: Path) -> None:
                 },
                 actor,
             )
+        assert caught.value.detail == "Failed to publish server"
+        assert "at most 3" in caught.value.errors[0].message
     finally:
         store.close()

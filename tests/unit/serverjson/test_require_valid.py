@@ -6,7 +6,7 @@ import pytest
 
 from mcp_registry.shared.errors import ErrorDetail, InvalidInput
 from mcp_registry.shared.serverjson.schema import schema_url
-from mcp_registry.shared.serverjson.validate import require_valid
+from mcp_registry.shared.serverjson.validate import PublisherMetaTooLarge, require_valid
 from tests.unit.serverjson import examples
 
 
@@ -36,8 +36,7 @@ def test_errors_become_a_422_with_body_locations() -> None:
         'body._meta["io.modelcontextprotocol.registry/publisher-provided"]',
     ]
     assert all(isinstance(e, ErrorDetail) and e.message for e in problem.errors)
-    assert problem.detail.startswith("server.json is invalid: version: ")
-    assert "(and 2 more)" in problem.detail
+    assert problem.detail == "validation failed"
     body = problem.to_problem()
     assert body["status"] == 422
     assert body["errors"][0] == {
@@ -52,10 +51,8 @@ def test_missing_required_field_location_names_the_field() -> None:
     with pytest.raises(InvalidInput) as caught:
         require_valid(doc)
     assert [e.location for e in caught.value.errors] == ["body.description"]
-    assert (
-        caught.value.detail
-        == "server.json is invalid: description: missing required field 'description'"
-    )
+    assert caught.value.detail == "validation failed"
+    assert caught.value.errors[0].message == "missing required field 'description'"
 
 
 def test_schema_location() -> None:
@@ -71,6 +68,24 @@ def test_non_object_is_located_at_the_body(document: object) -> None:
     with pytest.raises(InvalidInput) as caught:
         require_valid(document)
     assert [e.location for e in caught.value.errors] == ["body"]
-    assert caught.value.detail.startswith(
-        "server.json is invalid: server.json must be a JSON object"
+    assert caught.value.detail == "validation failed"
+    assert caught.value.errors[0].message.startswith("server.json must be a JSON object")
+
+
+def test_oversized_publisher_meta_alone_is_a_400_rule() -> None:
+    doc = examples.minimal()
+    doc["_meta"] = {"io.modelcontextprotocol.registry/publisher-provided": {"x": "y" * 5000}}
+    with pytest.raises(PublisherMetaTooLarge) as caught:
+        require_valid(doc)
+    assert caught.value.status == 400
+    assert caught.value.errors[0].location == (
+        'body._meta["io.modelcontextprotocol.registry/publisher-provided"]'
     )
+
+
+def test_an_unknown_top_level_property_is_refused_at_its_location() -> None:
+    doc = {**examples.minimal(), "stauts": "active"}
+    with pytest.raises(InvalidInput) as caught:
+        require_valid(doc)
+    assert [e.location for e in caught.value.errors] == ["body.stauts"]
+    assert "unexpected property 'stauts'" in caught.value.errors[0].message

@@ -228,7 +228,7 @@ ERROR_CASES: list[tuple[str, Mutation, str, str]] = [
         "name",
         "invalid-server-name",
     ),
-    ("one-character name part", setting("name", "com.example/w"), "name", "invalid-server-name"),
+    ("name part ends with a dot", setting("name", "com.example/w."), "name", "invalid-server-name"),
     (
         "name with a newline",
         setting("name", "com.example/weather\n"),
@@ -310,10 +310,16 @@ ERROR_CASES: list[tuple[str, Mutation, str, str]] = [
         "invalid-repository-url",
     ),
     (
-        "other forge not http",
-        setting("repository", {"url": "ssh://git.example.com/a/b", "source": "gitea"}),
-        "repository.url",
-        "invalid-repository-url",
+        "other forge",
+        setting("repository", {"url": "https://git.example.com/a/b", "source": "gitea"}),
+        "repository.source",
+        "invalid-repository-source",
+    ),
+    (
+        "bitbucket, which the official validator refuses",
+        setting("repository", {"url": "https://bitbucket.org/a/b", "source": "bitbucket"}),
+        "repository.source",
+        "invalid-repository-source",
     ),
     (
         "subfolder absolute",
@@ -783,3 +789,11 @@ def test_names_with_control_or_formatting_characters_are_invalid(name: str) -> N
     report = validate_server(doc)
     assert not report.valid
     assert [i.path for i in report.errors] == ["name"]
+
+
+@pytest.mark.parametrize("name", ["io.github.alice/x", "com.example/w", "a.b/c"])
+def test_one_character_name_parts_are_valid_as_the_official_pattern_allows(name: str) -> None:
+    doc = examples.minimal()
+    doc["name"] = name
+    report = validate_server(doc)
+    assert report.valid, report.to_dict()

@@ -30,9 +30,17 @@ def test_it_is_a_valid_openapi_3_1_document() -> None:
 
 
 def test_paths_and_methods_equal_the_public_routes() -> None:
+    # Plus OPTIONS everywhere: every service answers CORS preflights for every path.
     expected = table_paths()
     documented = {path: set(operations(path)) for path in document()["paths"]}
-    assert documented == {path: set(methods) for path, methods in expected.items()}
+    assert documented == {path: {*methods, "OPTIONS"} for path, methods in expected.items()}
+
+
+def test_every_path_documents_its_cors_preflight() -> None:
+    for path in document()["paths"]:
+        preflight = operations(path)["OPTIONS"]
+        assert preflight["x-registry-service"] == "any"
+        assert "204" in preflight["responses"], path
 
 
 def test_each_operation_names_the_service_the_route_table_sends_it_to() -> None:

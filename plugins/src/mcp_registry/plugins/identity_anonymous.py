@@ -1,7 +1,7 @@
 """Built-in plugin ``none``: anonymous tokens, only when ``MCP_REGISTRY_ENABLE_ANONYMOUS_AUTH``.
 
-Grants ``publish`` on ``io.modelcontextprotocol.anonymous/*``, as the official registry does;
-meant for local development and tests.
+Grants ``publish`` and ``edit`` on ``io.modelcontextprotocol.anonymous/*``, as the official
+registry does; meant for local development and tests.
 """
 
 from __future__ import annotations
@@ -10,8 +10,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mcp_registry.shared.plugin_api import (
+    EDIT,
     Identity,
     IdentityProvider,
+    Permission,
     Settings,
     hookimpl,
     publish_on,
@@ -28,7 +30,8 @@ class AnonymousProvider:
     description = "anonymous publishing to io.modelcontextprotocol.anonymous/* (development)"
 
     def exchange(self, body: Mapping[str, Any]) -> Identity:
-        return Identity(METHOD, "anonymous", publish_on(NAMESPACE), domain_grants=False)
+        permissions = (*publish_on(NAMESPACE), Permission(EDIT, NAMESPACE))
+        return Identity(METHOD, "anonymous", permissions, domain_grants=False)
 
 
 @hookimpl

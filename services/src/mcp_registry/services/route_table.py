@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from mcp_registry.shared.web.app_base import API_PREFIXES
+from mcp_registry.shared.web.cors import canonical_order
 
 DISCOVERY = "discovery"
 PUBLISHING = "publishing"
@@ -108,3 +109,19 @@ def service_for(method: str, path: str, routes: tuple[Route, ...] = ROUTES) -> s
         if any(p.match(path) for p in route.patterns):
             return route.service
     return None
+
+
+def methods_for(path: str, routes: tuple[Route, ...] = ROUTES) -> tuple[str, ...]:
+    """Every method the unified API serves on the raw ``path``, across services, plus OPTIONS.
+
+    Empty when no route covers the path. Where templates overlap, the one with fewer
+    parameters wins, as in the services' routers (``/auth/providers`` is not
+    ``/auth/{method}``). Every service answers CORS preflights and ``Allow`` with this, so the
+    answer does not depend on which service the ingress picked.
+    """
+    matching = [route for route in routes if any(p.match(path) for p in route.patterns)]
+    if not matching:
+        return ()
+    fewest = min(route.path.count("{") for route in matching)
+    methods = [m for route in matching if route.path.count("{") == fewest for m in route.methods]
+    return canonical_order((*methods, "OPTIONS"))

@@ -83,6 +83,13 @@ class Settings:
     max_body_bytes: int = field(
         default=262_144, metadata={"doc": "largest request body accepted, in bytes"}
     )
+    cors_allowed_origins: tuple[str, ...] = field(
+        default=("*",),
+        metadata={
+            "doc": "origins browsers may call the API from, comma-separated "
+            "(`*` = any, without credentials)"
+        },
+    )
     cache_max_age: int = field(
         default=30, metadata={"doc": "Cache-Control max-age of public reads, seconds"}
     )

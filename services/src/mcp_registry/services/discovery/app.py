@@ -14,7 +14,7 @@ from mcp_registry.services.discovery.resources import (
     VersionResource,
     VersionsResource,
 )
-from mcp_registry.services.route_table import DISCOVERY
+from mcp_registry.services.route_table import DISCOVERY, methods_for
 from mcp_registry.shared.clock import Clock, utcnow
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.storage.port import ServerStore
@@ -37,7 +37,7 @@ def create_app(
     cache = cache if cache is not None else ResponseCache(settings.response_cache_entries)
     reads = Reads(store)
     cached = CachedReads(store, cache, cache_control(settings), clock)
-    app = new_app(settings, service=DISCOVERY)
+    app = new_app(settings, service=DISCOVERY, methods_of=methods_for)
     add_api_route(app, "/servers", ServersResource(reads, cached))
     add_api_route(app, "/servers/{name}/versions", VersionsResource(reads, cached))
     add_api_route(app, "/servers/{name}/versions/{version}", VersionResource(reads, cached))

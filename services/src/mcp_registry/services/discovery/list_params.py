@@ -1,54 +1,49 @@
 """Parse and check the query parameters of the read API (no falcon here).
 
-Official behaviour: ``limit`` 1..100 (default 30); ``version`` only ``latest``;
-``updated_since`` RFC 3339 and strict, implying deleted entries; asking
-``include_deleted=false`` together with ``updated_since`` is a 400.
+Official behaviour: ``limit`` 1..100 (default 30); ``version`` ``latest`` or an exact
+version; ``updated_since`` RFC 3339 and strict, implying deleted entries (malformed: 400);
+asking ``include_deleted=false`` together with ``updated_since`` is a 400. Schema failures of a
+parameter are 422 ``validation failed`` with ``errors[].location`` ``query.<name>``, as huma
+answers them; our explanation is the error's ``message``.
+
+A cursor carries the filter it was issued under (see ``cursors``): a filter parameter absent
+from a request with a cursor takes the cursor's value, one that is present wins. VS Code drops
+``search`` on later pages; its page 2 still belongs to the search.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from mcp_registry.services.discovery.cursors import decode_cursor, encode_cursor
 from mcp_registry.shared.clock import parse_rfc3339
 from mcp_registry.shared.errors import BadRequest, ErrorDetail, InvalidInput
 from mcp_registry.shared.storage.records import ListQuery
 
+__all__ = [
+    "FILTER_PARAMS",
+    "ListRequest",
+    "PageMetadata",
+    "decode_cursor",
+    "encode_cursor",
+    "parse_include_deleted",
+    "parse_list_query",
+    "parse_list_request",
+]
+
 DEFAULT_LIMIT = 30
 MAX_LIMIT = 100
 MAX_SEARCH_LENGTH = 200
-MAX_CURSOR_LENGTH = 1024
+VALIDATION_FAILED = "validation failed"
+"""huma's ``detail`` for every schema failure of a request (the official registry's)."""
+FILTER_PARAMS = ("search", "version", "updated_since", "include_deleted")
+"""The parameters a cursor carries: they decide which entries the listing holds."""
 
 
-def encode_cursor(name: str, version: str) -> str:
-    """An opaque cursor for the keyset position (name, version)."""
-    raw = json.dumps([name, version], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[str, str]:
-    """The keyset position inside a cursor; :class:`InvalidInput` when it is not ours."""
-    problem = InvalidInput(
-        "Invalid cursor: pass back the nextCursor of a previous response unchanged",
-        [ErrorDetail("invalid cursor", "query.cursor")],
-    )
-    if len(cursor) > MAX_CURSOR_LENGTH:
-        raise problem
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        value = json.loads(raw)
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise problem from None
-    if (
-        not isinstance(value, list)
-        or len(value) != 2
-        or not all(isinstance(part, str) for part in value)
-    ):
-        raise problem
-    return value[0], value[1]
+def invalid_param(name: str, message: str) -> InvalidInput:
+    """The 422 problem for a query parameter that fails its schema."""
+    return InvalidInput(VALIDATION_FAILED, [ErrorDetail(message, f"query.{name}")])
 
 
 def _parse_bool(params: Mapping[str, str], key: str) -> bool | None:
@@ -60,10 +55,7 @@ def _parse_bool(params: Mapping[str, str], key: str) -> bool | None:
         return True
     if value in ("false", "0"):
         return False
-    raise InvalidInput(
-        f"Invalid {key}: expected true or false, got {raw!r}",
-        [ErrorDetail("expected boolean", f"query.{key}")],
-    )
+    raise invalid_param(key, f"invalid boolean: expected true or false, got {raw!r}")
 
 
 def parse_include_deleted(params: Mapping[str, str]) -> bool:
@@ -71,52 +63,72 @@ def parse_include_deleted(params: Mapping[str, str]) -> bool:
     return bool(_parse_bool(params, "include_deleted"))
 
 
+@dataclass(frozen=True)
+class ListRequest:
+    """A parsed ``GET /servers``: the store query and the filter its next cursor carries."""
+
+    query: ListQuery
+    filters: Mapping[str, str]
+
+    def next_cursor(self, name: str, version: str) -> str:
+        """The cursor of the page after the entry ``(name, version)``."""
+        return encode_cursor(name, version, self.filters)
+
+
 def parse_list_query(params: Mapping[str, str]) -> ListQuery:
     """The :class:`ListQuery` for ``GET /servers``; raises 422/400 problems for bad input."""
-    limit = DEFAULT_LIMIT
-    if "limit" in params:
-        raw = params["limit"]
-        try:
-            limit = int(raw)
-        except ValueError:
-            raise InvalidInput(
-                f"Invalid limit: expected an integer, got {raw!r}",
-                [ErrorDetail("expected integer", "query.limit")],
-            ) from None
-        if not 1 <= limit <= MAX_LIMIT:
-            raise InvalidInput(
-                f"Invalid limit: must be between 1 and {MAX_LIMIT}, got {limit}",
-                [ErrorDetail(f"expected 1..{MAX_LIMIT}", "query.limit")],
-            )
+    return parse_list_request(params).query
 
-    after = decode_cursor(params["cursor"]) if params.get("cursor") else None
 
-    search = params.get("search") or None
+def _parse_limit(params: Mapping[str, str]) -> int:
+    if "limit" not in params:
+        return DEFAULT_LIMIT
+    raw = params["limit"]
+    try:
+        limit = int(raw)
+    except ValueError:
+        raise invalid_param("limit", f"expected an integer, got {raw!r}") from None
+    if not 1 <= limit <= MAX_LIMIT:
+        raise invalid_param("limit", f"must be between 1 and {MAX_LIMIT}, got {limit}")
+    return limit
+
+
+def parse_list_request(params: Mapping[str, str]) -> ListRequest:
+    """Parse ``GET /servers`` parameters, filling absent filters from the cursor."""
+    limit = _parse_limit(params)
+    after = None
+    effective = dict(params)
+    if params.get("cursor"):
+        cursor = decode_cursor(params["cursor"])
+        after = cursor.after
+        for key, value in cursor.filters.items():
+            if key in FILTER_PARAMS and key not in params:
+                effective[key] = value
+    filters = {k: effective[k] for k in FILTER_PARAMS if effective.get(k)}
+
+    search = effective.get("search") or None
     if search is not None and len(search) > MAX_SEARCH_LENGTH:
-        raise InvalidInput(
-            f"Invalid search: at most {MAX_SEARCH_LENGTH} characters",
-            [ErrorDetail("too long", "query.search")],
-        )
+        raise invalid_param("search", f"at most {MAX_SEARCH_LENGTH} characters")
 
-    latest_only = False
-    if params.get("version"):
-        if params["version"] != "latest":
-            raise InvalidInput(
-                "Invalid version: only 'latest' is supported as a list filter",
-                [ErrorDetail("expected 'latest'", "query.version")],
-            )
-        latest_only = True
+    wanted = effective.get("version") or None
+    latest_only = wanted == "latest"
+    version = wanted if wanted is not None and not latest_only else None
 
-    include_deleted = _parse_bool(params, "include_deleted")
+    include_deleted = _parse_bool(effective, "include_deleted")
     updated_since = None
-    if params.get("updated_since"):
-        raw = params["updated_since"]
+    if effective.get("updated_since"):
+        raw = effective["updated_since"]
         try:
             updated_since = parse_rfc3339(raw)
         except ValueError:
-            raise InvalidInput(
-                f"Invalid updated_since: expected an RFC 3339 timestamp, got {raw!r}",
-                [ErrorDetail("expected RFC 3339 date-time", "query.updated_since")],
+            raise BadRequest(
+                "Invalid updated_since format: expected RFC3339 timestamp "
+                "(e.g., 2025-08-07T13:15:04.280Z)",
+                [
+                    ErrorDetail(
+                        f"not an RFC 3339 date-time with offset: {raw!r}", "query.updated_since"
+                    )
+                ],
             ) from None
         if include_deleted is False:
             raise BadRequest(
@@ -125,14 +137,16 @@ def parse_list_query(params: Mapping[str, str]) -> ListQuery:
             )
         include_deleted = True
 
-    return ListQuery(
+    query = ListQuery(
         limit=limit,
         after=after,
         search=search,
         latest_only=latest_only,
+        version=version,
         updated_since=updated_since,
         include_deleted=bool(include_deleted),
     )
+    return ListRequest(query, filters)
 
 
 @dataclass(frozen=True)

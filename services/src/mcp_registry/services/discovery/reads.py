@@ -13,12 +13,11 @@ from typing import Any
 
 from mcp_registry.services.discovery.list_params import (
     PageMetadata,
-    encode_cursor,
     parse_include_deleted,
-    parse_list_query,
+    parse_list_request,
 )
 from mcp_registry.shared.api_items import to_item
-from mcp_registry.shared.errors import NotFound
+from mcp_registry.shared.errors import ErrorDetail, NotFound
 from mcp_registry.shared.storage.port import ServerStore
 from mcp_registry.shared.storage.records import ServerRecord
 
@@ -40,6 +39,11 @@ def _names(records: list[ServerRecord]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(r.name for r in records))
 
 
+def not_found(explanation: str) -> NotFound:
+    """The official 404 (``Server not found``) with our explanation as its error message."""
+    return NotFound("Server not found", [ErrorDetail(explanation)])
+
+
 class Reads:
     """Public reads over a :class:`ServerStore`."""
 
@@ -52,10 +56,13 @@ class Reads:
         ``last_modified`` is the store's newest change rather than the page's newest item:
         an entry that left the page (deleted, lost latest) must still move the validator.
         """
-        query = parse_list_query(params)
-        page = self._store.list_servers(query)
+        request = parse_list_request(params)
+        page = self._store.list_servers(request.query)
         items = page.items
-        next_cursor = encode_cursor(items[-1].name, items[-1].version) if page.has_more else None
+        last = items[-1] if items else None
+        next_cursor = (
+            request.next_cursor(last.name, last.version) if page.has_more and last else None
+        )
         body = {
             "servers": [to_item(r) for r in items],
             "metadata": PageMetadata(count=len(items), next_cursor=next_cursor).to_dict(),
@@ -63,12 +70,13 @@ class Reads:
         return ReadResult(body, self._store.last_updated_at(), _names(items))
 
     def list_versions(self, name: str, params: Mapping[str, str]) -> ReadResult:
-        """``GET /servers/{name}/versions``: every visible version; 404 when none is."""
+        """``GET /servers/{name}/versions``: every visible version, newest published first (as
+        the official registry orders them); 404 when none is."""
         include_deleted = parse_include_deleted(params)
         every = self._store.list_versions(name)
-        records = [r for r in every if include_deleted or r.status != "deleted"]
+        records = [r for r in reversed(every) if include_deleted or r.status != "deleted"]
         if not records:
-            raise NotFound(f"Server {name!r} not found")
+            raise not_found(f"no visible version of a server named {name!r}")
         body = {
             "servers": [to_item(r) for r in records],
             "metadata": {"count": len(records)},
@@ -84,6 +92,6 @@ class Reads:
         else:
             record = self._store.get_version(name, version)
         if record is None or (record.status == "deleted" and not include_deleted):
-            what = f"Server {name!r}" if version == "latest" else f"Version {version!r} of {name!r}"
-            raise NotFound(f"{what} not found")
+            what = f"server {name!r}" if version == "latest" else f"version {version!r} of {name!r}"
+            raise not_found(f"{what} not found")
         return ReadResult(to_item(record), record.updated_at, (name,))

@@ -16,7 +16,7 @@ from mcp_registry.services.domains.resources import (
     VerifyDomainResource,
 )
 from mcp_registry.services.domains.verification import DomainVerifier
-from mcp_registry.services.route_table import DOMAINS
+from mcp_registry.services.route_table import DOMAINS, methods_for
 from mcp_registry.shared.auth.tokens import TokenVerifier
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.web.app_base import add_api_route, new_app
@@ -31,7 +31,7 @@ def create_app(
 ) -> falcon.App[falcon.Request, falcon.Response]:
     """The domains WSGI app; ``tokens`` checks every request's registry token."""
     caller = Caller(tokens, settings.max_body_bytes)
-    app = new_app(settings, service=DOMAINS)
+    app = new_app(settings, service=DOMAINS, methods_of=methods_for)
     add_api_route(app, "/verify-domain", VerifyDomainResource(caller, verifier))
     add_api_route(app, "/verify-domain/check", CheckResource(caller, verifier))
     add_api_route(app, "/verify-domain/{domain}", DomainResource(caller, verifier))

@@ -12,7 +12,7 @@ from mcp_registry.services.identity.resources import (
     RevokeResource,
 )
 from mcp_registry.services.identity.revoking import Revoking
-from mcp_registry.services.route_table import IDENTITY
+from mcp_registry.services.route_table import IDENTITY, methods_for
 from mcp_registry.shared.auth.jwks import jwks_document
 from mcp_registry.shared.auth.signing_keys import KeyRing
 from mcp_registry.shared.config import Settings
@@ -32,7 +32,7 @@ def create_app(
     ``exchange`` holds the enabled providers and the token issuer; ``keys`` feeds the JWKS;
     ``revoking`` serves ``/auth/revoke`` (without it, that path is an unknown auth method).
     """
-    app = new_app(settings, service=IDENTITY)
+    app = new_app(settings, service=IDENTITY, methods_of=methods_for)
     add_api_route(app, "/auth/providers", ProvidersResource(exchange))
     if revoking is not None:
         add_api_route(

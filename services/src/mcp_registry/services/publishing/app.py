@@ -16,7 +16,7 @@ from mcp_registry.services.publishing.resources import (
     VersionStatusResource,
 )
 from mcp_registry.services.publishing.rules import Publisher
-from mcp_registry.services.route_table import PUBLISHING
+from mcp_registry.services.route_table import PUBLISHING, methods_for
 from mcp_registry.shared.auth.domain_grant_sources import DomainGrantSource
 from mcp_registry.shared.auth.tokens import TokenVerifier
 from mcp_registry.shared.clock import Clock, utcnow
@@ -46,7 +46,7 @@ def create_app(
     changes = Changes(store, publisher, clock, domains)
     auth = Authenticated(verifier)
     limit = settings.max_body_bytes
-    app = new_app(settings, service=PUBLISHING)
+    app = new_app(settings, service=PUBLISHING, methods_of=methods_for)
     add_api_route(app, "/publish", PublishResource(auth, domains, publisher, limit))
     add_api_route(app, "/validate", ValidateResource(limit))
     add_api_route(app, "/servers/{name}/versions/{version}", EditResource(auth, changes, limit))

@@ -16,6 +16,7 @@ from mcp_registry.services.publishing.authorization import (
     require_publish_or_edit,
 )
 from mcp_registry.services.publishing.domain_check import DomainGrantCheck
+from mcp_registry.services.publishing.phrases import EDIT_FAILED, STATUS_FAILED, official_detail
 from mcp_registry.services.publishing.rules import Publisher
 from mcp_registry.shared.auth.permissions import EDIT, is_allowed
 from mcp_registry.shared.auth.tokens import RegistryClaims
@@ -69,6 +70,19 @@ def parse_status_change(body: object) -> StatusChange:
     return StatusChange(status, message if isinstance(message, str) else None)
 
 
+@dataclass(frozen=True)
+class StatusOutcome:
+    """Every version after an all-versions change, and how many of them it changed."""
+
+    records: list[ServerRecord]
+    updated_count: int
+
+
+def _restores(record: ServerRecord, change: StatusChange) -> bool:
+    """Whether ``change`` brings a deleted ``record`` back into view."""
+    return record.status == "deleted" and change.status != "deleted"
+
+
 class Changes:
     """Status changes and admin edits, with their permission checks."""
 
@@ -94,15 +108,25 @@ class Changes:
     def set_version_status(
         self, claims: RegistryClaims, name: str, version: str, change: StatusChange
     ) -> ServerRecord:
-        """Change one version's status; the record as it is afterwards."""
+        """Change one version's status; the record as it is afterwards.
+
+        Restoring a deleted version re-checks its remote URLs: another name may have taken
+        one while it was deleted (400 naming that server).
+        """
         record = self._store.get_version(name, version)
         if record is None:
-            raise NotFound("Server version not found")
+            raise NotFound(
+                "Server version not found",
+                [ErrorDetail(f"no version {version!r} of a server named {name!r}")],
+            )
         self._require_status_change(claims, name)
         if not change.changes(record):
             raise BadRequest(
                 "No changes to apply: status and message are already set to the provided values"
             )
+        if _restores(record, change):
+            with official_detail(STATUS_FAILED):
+                self._publisher.check_remotes(record.server)
         records = self._store.set_status(
             name, version, change.status, change.message, actor=actor_of(claims), now=self._clock()
         )
@@ -110,40 +134,55 @@ class Changes:
 
     def set_server_status(
         self, claims: RegistryClaims, name: str, change: StatusChange
-    ) -> list[ServerRecord]:
-        """Change every version's status at once (one atomic store write); all versions after."""
+    ) -> StatusOutcome:
+        """Change every version's status at once (one atomic store write).
+
+        ``updated_count`` counts only the versions whose status or message changed, as the
+        official registry counts them; restored versions re-check their remote URLs first.
+        """
         versions = self._store.list_versions(name)
         if not versions:
-            raise NotFound("Server not found")
+            raise NotFound("Server not found", [ErrorDetail(f"no server named {name!r}")])
         self._require_status_change(claims, name)
-        if not any(change.changes(r) for r in versions):
+        changing = [r for r in versions if change.changes(r)]
+        if not changing:
             raise BadRequest(
                 "No changes to apply: all versions already have the requested status and message"
             )
-        return self._store.set_status(
+        with official_detail(STATUS_FAILED):
+            for record in changing:
+                if _restores(record, change):
+                    self._publisher.check_remotes(record.server)
+        records = self._store.set_status(
             name, None, change.status, change.message, actor=actor_of(claims), now=self._clock()
         )
+        return StatusOutcome(records, len(changing))
 
     def edit_version(
         self, claims: RegistryClaims, name: str, version: str, document: object
     ) -> ServerRecord:
         """Admin edit: replace the server.json of an existing version (``edit`` permission).
 
-        The body must keep the name and the version (404 unknown, 403 no permission, 422
-        invalid, 400 renamed/re-versioned or a remote URL of another name).
+        The body's schema first (422, as official), then 404 unknown, 403 no permission, 400
+        renamed/re-versioned or a remote URL of another name (``Failed to edit server``).
         """
+        with official_detail(EDIT_FAILED):
+            server = require_valid(document)
         if self._store.get_version(name, version) is None:
-            raise NotFound("Server version not found")
+            raise NotFound("Server not found", [ErrorDetail(f"no version {version!r} of {name!r}")])
         require_edit(claims, name)
-        server = require_valid(document)
         if server["name"] != name:
-            raise BadRequest("Cannot rename server: the body's name must equal the URL's")
+            raise BadRequest(
+                "Cannot rename server",
+                [ErrorDetail("the body's name must equal the name in the URL", "body.name")],
+            )
         if server["version"] != version:
             raise BadRequest(
-                "Cannot change the version of a published server: the body's version must "
-                "equal the URL's"
+                "Cannot change the version of a published server",
+                [ErrorDetail("the body's version must equal the URL's", "body.version")],
             )
-        self._publisher.check_remotes(server)
+        with official_detail(EDIT_FAILED):
+            self._publisher.check_remotes(server)
         return self._store.replace_server(
             name, version, server, actor=actor_of(claims), now=self._clock()
         )

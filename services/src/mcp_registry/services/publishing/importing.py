@@ -212,7 +212,9 @@ def _import_one(
         report.existing += 1
         return
     except RegistryError as exc:
-        report.rejected.append((entry.label, exc.detail))
+        # The detail is the official phrase ("Failed to publish server"); the cause is below.
+        causes = [e.message for e in exc.errors if e.message]
+        report.rejected.append((entry.label, "; ".join(causes) or exc.detail))
         return
     name, version = entry.server["name"], entry.server["version"]
     if status != "active":

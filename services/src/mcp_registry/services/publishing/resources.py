@@ -10,7 +10,8 @@ from mcp_registry.services.publishing.domain_check import DomainGrantCheck
 from mcp_registry.services.publishing.rules import Publisher
 from mcp_registry.shared.api_items import to_item
 from mcp_registry.shared.auth.tokens import RegistryClaims, TokenVerifier
-from mcp_registry.shared.serverjson.validate import validate_server
+from mcp_registry.shared.errors import ErrorDetail, InvalidInput
+from mcp_registry.shared.serverjson.validate import VALIDATION_FAILED, validate_server
 from mcp_registry.shared.web.body import read_json_body
 from mcp_registry.shared.web.paths import path_param
 
@@ -41,22 +42,33 @@ class PublishResource:
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         claims = self._auth.claims(req)
         document = read_json_body(req, max_bytes=self._max)
-        name = document.get("name") if isinstance(document, dict) else None
-        if isinstance(name, str):
-            require_publish(claims, name)
-            self._domains.require_still_granted(claims, name)
-        record = self._publisher.publish(document, actor_of(claims))
+        # The body's schema (the name pattern included) before permissions, as official.
+        server = self._publisher.validated(document)
+        require_publish(claims, server["name"])
+        self._domains.require_still_granted(claims, server["name"])
+        record = self._publisher.publish_valid(server, actor_of(claims))
         resp.media = to_item(record)
 
 
 class ValidateResource:
-    """``POST /validate``: ``{"valid", "issues"}``, no authentication."""
+    """``POST /validate``: ``{"valid", "issues"}``, no authentication.
+
+    A body that is not a JSON object at all is not a server.json to report on: 422, as the
+    official registry (whose body schema refuses it) answers; rule failures of an object are
+    200 ``{"valid": false}``.
+    """
 
     def __init__(self, max_body_bytes: int) -> None:
         self._max = max_body_bytes
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
-        resp.media = validate_server(read_json_body(req, max_bytes=self._max)).to_dict()
+        document = read_json_body(req, max_bytes=self._max)
+        if not isinstance(document, dict):
+            raise InvalidInput(
+                VALIDATION_FAILED,
+                [ErrorDetail("expected a server.json object", "body")],
+            )
+        resp.media = validate_server(document).to_dict()
 
 
 class EditResource:
@@ -96,5 +108,8 @@ class ServerStatusResource:
     def on_patch(self, req: falcon.Request, resp: falcon.Response, name: str) -> None:
         claims = self._auth.claims(req)
         change = parse_status_change(read_json_body(req, max_bytes=self._max))
-        records = self._changes.set_server_status(claims, path_param(name), change)
-        resp.media = {"updatedCount": len(records), "servers": [to_item(r) for r in records]}
+        outcome = self._changes.set_server_status(claims, path_param(name), change)
+        resp.media = {
+            "updatedCount": outcome.updated_count,
+            "servers": [to_item(r) for r in outcome.records],
+        }

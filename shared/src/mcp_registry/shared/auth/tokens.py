@@ -26,7 +26,7 @@ from mcp_registry.shared.auth.permissions import Permission
 from mcp_registry.shared.auth.revocation import RevocationCheck
 from mcp_registry.shared.auth.signing_keys import KeyRing
 from mcp_registry.shared.clock import Clock, utcnow
-from mcp_registry.shared.errors import Unauthorized
+from mcp_registry.shared.errors import ErrorDetail, Unauthorized
 
 ALGORITHM = "EdDSA"
 _REQUIRED = ("iss", "aud", "sub", "iat", "exp", "jti", "kid", "auth_method", "auth_method_sub")
@@ -213,17 +213,33 @@ class TokenVerifier:
         return claims
 
     def verify_authorization(self, header: str | None) -> RegistryClaims:
-        """Verify the token of an ``Authorization: Bearer <token>`` header value."""
+        """Verify the token of an ``Authorization: Bearer <token>`` header value.
+
+        A missing header is 401 like a malformed one (the official registry answers 422, as
+        its framework treats the header as a missing required parameter).
+        """
         if not header:
-            raise Unauthorized("Missing Authorization header; expected 'Bearer <registry token>'")
+            raise _bad_header("the Authorization header is missing")
         scheme, _, token = header.strip().partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise Unauthorized("Authorization header must be 'Bearer <registry token>'")
+            raise _bad_header(f"the Authorization scheme is {scheme!r}, not Bearer")
         return self.verify(token.strip())
 
 
+BAD_HEADER = "Invalid Authorization header format. Expected 'Bearer <token>'"
+INVALID_TOKEN = "Invalid or expired Registry JWT token"  # noqa: S105 (a message, not a secret)
+"""The official registry's ``detail`` phrases; the reason goes into ``errors[].message``."""
+
+
+def _bad_header(reason: str) -> Unauthorized:
+    return Unauthorized(
+        BAD_HEADER,
+        [ErrorDetail(f"{reason}; send 'Bearer <registry token>'", "header.Authorization")],
+    )
+
+
 def _invalid(reason: str) -> Unauthorized:
-    return Unauthorized(f"Invalid registry token: {reason}")
+    return Unauthorized(INVALID_TOKEN, [ErrorDetail(f"invalid registry token: {reason}")])
 
 
 def _payload(claims: RegistryClaims) -> dict[str, Any]:

@@ -11,10 +11,11 @@ from typing import Final
 
 from mcp_registry.shared.serverjson.text_safety import unsafe_character
 
-# Both parts start and end with a letter or digit, as the official registry requires. \Z,
-# not $: $ also matches before a trailing newline.
-_NAMESPACE: Final = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9.-]*[a-zA-Z0-9]\Z")
-_NAME_PART: Final = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9._-]*[a-zA-Z0-9]\Z")
+# Both parts start and end with a letter or digit, as the official registry requires; a part
+# of one character (``io.github.alice/x``) is valid, as the official pattern allows. \Z, not $:
+# $ also matches before a trailing newline.
+_NAMESPACE: Final = re.compile(r"^[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?\Z")
+_NAME_PART: Final = re.compile(r"^[a-zA-Z0-9](?:[a-zA-Z0-9._-]*[a-zA-Z0-9])?\Z")
 _LABEL: Final = re.compile(r"^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?\Z")
 
 

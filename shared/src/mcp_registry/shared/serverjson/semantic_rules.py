@@ -10,7 +10,8 @@ Rule ids, by area:
   ``version-looks-like-range``
 * top level: ``title-whitespace-only``, ``website-url-must-be-absolute``,
   ``website-url-invalid-scheme``, ``icon-src-not-absolute``, ``icon-src-invalid-scheme``,
-  ``invalid-repository-url``, ``invalid-subfolder-path``, ``publisher-meta-too-large``
+  ``invalid-repository-source``, ``invalid-repository-url``, ``invalid-subfolder-path``,
+  ``publisher-meta-too-large``
 * packages: see :mod:`package_rules`
 * remotes: ``transport-url-required``, ``invalid-remote-url``, ``remote-url-https``,
   ``remote-url-not-public``, ``invalid-templated-url``, ``duplicate-remote-url``
@@ -154,11 +155,20 @@ def _repository_issues(repository: object) -> list[ValidationIssue]:
     url, source = repository.get("url"), repository.get("source")
     if isinstance(url, str) and isinstance(source, str) and (url or source):
         pattern = _REPOSITORY_URL.get(source)
-        # Known forges get their URL shape checked; other forges (self-hosted ones included)
-        # only need an http(s) URL, so private registries can point at their own.
-        valid = bool(pattern.match(url)) if pattern else parse_http_url(url) is not None
-        if not valid:
-            expected = f"a {source} repository URL" if pattern else "an http(s) URL"
+        # The official validator knows GitHub and GitLab only; a document we accepted with
+        # another source would be refused by every official mirror of this registry.
+        if pattern is None:
+            issues.append(
+                error(
+                    "semantic",
+                    "repository.source",
+                    f"repository source must be one of: {', '.join(_REPOSITORY_URL)}; "
+                    f"got {source!r}",
+                    "invalid-repository-source",
+                )
+            )
+        elif not pattern.match(url):
+            expected = f"a {source} repository URL"
             issues.append(
                 error(
                     "semantic",

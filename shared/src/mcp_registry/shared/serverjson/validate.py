@@ -19,12 +19,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from mcp_registry.shared.errors import ErrorDetail, InvalidInput
+from mcp_registry.shared.errors import BadRequest, ErrorDetail, InvalidInput
 from mcp_registry.shared.serverjson.issues import (
     ValidationIssue,
     ValidationReport,
     body_location,
     error,
+    format_path,
     warning,
 )
 from mcp_registry.shared.serverjson.names import namespace_of
@@ -34,11 +35,14 @@ from mcp_registry.shared.serverjson.schema import (
     KNOWN_SCHEMA_DATES,
     date_from_url,
     document_date_for,
+    top_level_properties,
 )
 from mcp_registry.shared.serverjson.schema_rules import schema_issues
 from mcp_registry.shared.serverjson.semantic_rules import semantic_issues
 
 __all__ = [
+    "VALIDATION_FAILED",
+    "PublisherMetaTooLarge",
     "ValidationIssue",
     "ValidationReport",
     "namespace_of",
@@ -80,31 +84,42 @@ def validate_server(document: object) -> ValidationReport:
             )
         )
     date = schema_date_of(document)
-    head = _schema_declaration_issues(document, date)
     # Every known date maps to a shipped document; an unknown one is still checked against
     # the current document so the publisher sees every other problem in the same answer.
     document_date = (document_date_for(date) if date else None) or CURRENT_SCHEMA_DATE
+    head = _schema_declaration_issues(document, date) + _unknown_property_issues(
+        document, document_date
+    )
     layers = (head, schema_issues(document, document_date), semantic_issues(document))
     return ValidationReport(_first_per_path(layers), schema_date=date)
 
 
-def require_valid(document: object) -> dict[str, Any]:
-    """Return ``document`` when it has no error-severity issue; raise ``InvalidInput`` otherwise.
+VALIDATION_FAILED = "validation failed"
+"""The official ``detail`` of a body that fails its schema (huma's phrase)."""
 
-    The 422 problem lists every error as ``{"message", "location": "body.<path>"}``; warnings
-    are not errors and do not stop a publish.
+_OVERSIZED_META = "publisher-meta-too-large"
+
+
+class PublisherMetaTooLarge(BadRequest):
+    """The publisher-provided ``_meta`` is over its limit: a 400 rule, as the official one."""
+
+
+def require_valid(document: object) -> dict[str, Any]:
+    """Return ``document`` when it has no error-severity issue; raise otherwise.
+
+    422 :class:`InvalidInput` ``validation failed`` listing every error as ``{"message",
+    "location": "body.<path>"}``; when the only error is an oversized publisher ``_meta``,
+    400 :class:`PublisherMetaTooLarge` (the official status for it). Warnings do not stop a
+    publish.
     """
     report = validate_server(document)
     if report.valid and isinstance(document, dict):
         return document
     errors = report.errors
     details = [ErrorDetail(issue.message, body_location(issue.path)) for issue in errors]
-    first = errors[0]
-    where = f"{first.path}: " if first.path else ""
-    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    raise InvalidInput(
-        detail=f"server.json is invalid: {where}{first.message}{more}", errors=details
-    )
+    if all(issue.reference == _OVERSIZED_META for issue in errors):
+        raise PublisherMetaTooLarge(errors[0].message, details)
+    raise InvalidInput(VALIDATION_FAILED, details)
 
 
 def _schema_declaration_issues(document: dict[str, Any], date: str | None) -> list[ValidationIssue]:
@@ -150,6 +165,22 @@ def _schema_declaration_issues(document: dict[str, Any], date: str | None) -> li
             f"schema version {date} is not available (known: {known}); use {CURRENT_SCHEMA_URL}",
             "schema-version-not-available",
         )
+    ]
+
+
+def _unknown_property_issues(document: dict[str, Any], date: str) -> list[ValidationIssue]:
+    """The top level is closed, as the official registry's body schema is: a property it does
+    not define (a typo, a field of an older schema) is refused rather than silently stored."""
+    known = top_level_properties(date)
+    return [
+        error(
+            "schema",
+            format_path([key]),
+            f"unexpected property {key!r}: server.json defines only {', '.join(sorted(known))}",
+            "unknown-property",
+        )
+        for key in document
+        if key not in known
     ]
 
 

@@ -33,8 +33,9 @@ class VersionState:
 class Transition:
     """The new state of one existing record; every transition bumps its ``seq``/``updated_at``.
 
-    ``status_changed`` means status or message changed (bump ``status_changed_at`` too and emit a
-    status event); otherwise only ``is_latest`` changed.
+    ``status_changed`` means status or message changed (emit a status event); otherwise only
+    ``is_latest`` changed. ``status_moved`` means the status itself changed: only then does
+    ``status_changed_at`` move (as the official registry keeps it for a message-only change).
     """
 
     version: str
@@ -42,6 +43,7 @@ class Transition:
     status_message: str | None
     is_latest: bool
     status_changed: bool
+    status_moved: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ def _transitions(
             status_message=state.status_message,
             is_latest=is_latest,
             status_changed=status_changed,
+            status_moved=state.status != prior.status,
         )
         if prior.is_latest and not is_latest:
             losses.append(transition)

@@ -75,12 +75,14 @@ class ListQuery:
     neither skip nor repeat entries while writes happen between them.
     ``search`` is a case-insensitive substring matched against name, title, description and
     package identifiers. ``updated_since`` is strict (``updated_at > updated_since``).
+    ``version`` keeps only records of exactly that version.
     """
 
     limit: int = 30
     after: tuple[str, str] | None = None
     search: str | None = None
     latest_only: bool = False
+    version: str | None = None
     updated_since: datetime | None = None
     include_deleted: bool = False
 

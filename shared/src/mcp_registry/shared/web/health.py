@@ -27,6 +27,8 @@ class HealthResource:
         resp.media = self._body
         resp.cache_control = ["no-store"]
 
+    on_head = on_get
+
 
 class PingResource:
     """``{"pong": true}``."""
@@ -34,6 +36,8 @@ class PingResource:
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         resp.media = {"pong": True}
         resp.cache_control = ["no-store"]
+
+    on_head = on_get
 
 
 class VersionResource:
@@ -49,6 +53,8 @@ class VersionResource:
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         resp.media = self._body
         resp.cache_control = ["no-store"]
+
+    on_head = on_get
 
 
 ReadinessCheck = Callable[[], object]

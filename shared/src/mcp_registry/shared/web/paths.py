@@ -13,6 +13,9 @@ from urllib.parse import unquote
 
 import falcon
 
+API_PREFIXES: tuple[str, ...] = ("/v0", "/v0.1")
+"""Every public route exists under each prefix, served by the same resource."""
+
 
 def raw_path(env: dict[str, Any]) -> str | None:
     """The undecoded request path from ``RAW_URI``/``REQUEST_URI`` when the server gives one."""

@@ -10,6 +10,7 @@ import falcon
 
 from mcp_registry.shared.errors import RegistryError, StorageError
 from mcp_registry.shared.web.incidents import handle_storage_error
+from mcp_registry.shared.web.paths import API_PREFIXES
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -42,10 +43,22 @@ def handle_http_error(
     # for the registry's own errors.
     title = falcon.code_to_http_status(status).split(" ", 1)[-1]
     detail = ex.description or (ex.title if ex.title and ex.title[:3] != str(status) else title)
+    if isinstance(ex, falcon.HTTPRouteNotFound):
+        detail = route_not_found_detail(req.path)
     body: dict[str, Any] = {"title": title, "status": status, "detail": detail}
     _write_problem(resp, status, body)
     if ex.headers:
         resp.set_headers(ex.headers)
+
+
+def route_not_found_detail(path: str) -> str:
+    """The 404 detail for an unknown path; an unprefixed one gets the prefixed suggestions."""
+    if any(path == p or path.startswith(p + "/") for p in API_PREFIXES):
+        return "Endpoint not found. See /docs for the available endpoints"
+    return (
+        f"Endpoint not found. Did you mean '/v0.1{path}' or '/v0{path}'? "
+        "API endpoints are versioned under /v0.1 and /v0"
+    )
 
 
 def handle_unexpected(

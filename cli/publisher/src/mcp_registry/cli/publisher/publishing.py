@@ -163,6 +163,12 @@ def publish(ctx: click.Context, file: Path, dry_run: bool) -> None:
     session.out.print(url)
 
 
+def _is_duplicate(exc: ApiError) -> bool:
+    """The registry refused a version it already holds (ours, or the official wording)."""
+    texts = [exc.detail, *(str(e.get("message", "")) for e in exc.errors)]
+    return any("already exists" in t or "duplicate version" in t for t in texts)
+
+
 def _publish_error(exc: ApiError, name: str, version: str, session: Session) -> PublisherError:
     hint: str | None = None
     if exc.status == 403:
@@ -173,7 +179,7 @@ def _publish_error(exc: ApiError, name: str, version: str, session: Session) -> 
             f"your login may publish under: {allowed}. Rename the server, or log in with a "
             "method that grants its namespace (e.g. `login dns` for com.example/*)"
         )
-    elif exc.status == 400 and "already exists" in exc.detail:
+    elif exc.status == 400 and _is_duplicate(exc):
         hint = "versions are immutable: bump `version` in the file and publish again"
     elif exc.status == 422:
         hint = "fix the issues above and publish again"

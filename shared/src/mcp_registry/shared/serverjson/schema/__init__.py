@@ -85,3 +85,10 @@ def _load(date: str) -> dict[str, Any]:
         raise FileNotFoundError(f"no server.json schema document for {date}")
     loaded: dict[str, Any] = json.loads(resource.read_text(encoding="utf-8"))
     return loaded
+
+
+@cache
+def top_level_properties(date: str = CURRENT_SCHEMA_DATE) -> frozenset[str]:
+    """The top-level properties the shipped document of ``date`` defines."""
+    properties = load_schema(date).get("properties", {})
+    return frozenset(str(key) for key in properties)

@@ -214,6 +214,8 @@ def list_filter(query: ListQuery) -> tuple[Document, str | None] | None:
         )
     if query.latest_only:
         conditions.append({"isLatest": True})
+    if query.version is not None:
+        conditions.append({"version": query.version})
     if not query.include_deleted:
         conditions.append({"status": {"$ne": "deleted"}})
     if query.updated_since is not None:

@@ -204,8 +204,9 @@ class MongoServerStore:
             "updatedAt": stamp,
         }
         events: list[OutboxEvent] = []
-        if change.status_changed:
+        if change.status_moved:
             fields["statusChangedAt"] = stamp
+        if change.status_changed:
             events.append(
                 effects.status_changed_event(
                     name, change.version, status=change.status, seq=seq, now=now

@@ -61,6 +61,9 @@ def list_servers_sql(query: ListQuery) -> tuple[str, SqlParams] | None:
         params.extend(query.after)
     if query.latest_only:
         where.append("v.is_latest = 1")
+    if query.version is not None:
+        where.append("v.version = ?")
+        params.append(query.version)
     if not query.include_deleted:
         where.append("v.status <> 'deleted'")
     if query.updated_since is not None:

@@ -114,7 +114,7 @@ class SqliteServerStore:
                 int(change.is_latest),
                 seq,
                 stamp,
-                int(change.status_changed),
+                int(change.status_moved),
                 stamp,
                 name,
                 change.version,
