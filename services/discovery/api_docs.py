@@ -15,7 +15,11 @@ from importlib.resources.abc import Traversable
 import falcon
 
 from mcp_registry.services.discovery.browse.assets import AssetsResource, directory_files
-from mcp_registry.shared.web.openapi import OPENAPI_JSON_PATH, OPENAPI_PATH
+from mcp_registry.shared.web.openapi import (
+    OPENAPI_JSON_PATH,
+    OPENAPI_PATH,
+    openapi_inlined_json,
+)
 
 DOCS_PATH = "/docs"
 DOCS_ASSETS_PATH = "/docs/{file}"
@@ -32,6 +36,10 @@ SWAGGER_FILES = ("swagger-ui-bundle.js", "swagger-ui.css")
 """The two files of Swagger UI the page needs (the standalone preset's top bar is left out)."""
 
 OWN_FILES = ("docs.js", "docs.css")
+
+INLINED_DOCUMENT = "openapi.json"
+"""``/docs/openapi.json``: the document with references inlined, what the page loads (see
+:func:`~mcp_registry.shared.web.openapi.openapi_inlined_json`)."""
 """Our start-up script and style, next to the browse UI's static files."""
 
 
@@ -65,7 +73,7 @@ def render_docs() -> str:
 <nav><a href="/">Servers</a><a href="{DOCS_PATH}">API reference</a>
 <a href="{OPENAPI_PATH}">OpenAPI (YAML)</a><a href="{OPENAPI_JSON_PATH}">JSON</a></nav>
 </header>
-<div id="swagger-ui" data-spec-url="{OPENAPI_PATH}">
+<div id="swagger-ui" data-spec-url="{DOCS_PATH}/{INLINED_DOCUMENT}">
 <noscript><p class="fallback">The interactive reference needs JavaScript. The
 <a href="{OPENAPI_PATH}">OpenAPI 3.1 document (<code>{OPENAPI_PATH}</code>)</a> describes
 every route, parameter and response.</p></noscript>
@@ -98,4 +106,5 @@ def docs_assets() -> AssetsResource:
         **directory_files(swagger_directory(), SWAGGER_FILES),
         **directory_files(own_directory(), OWN_FILES),
     }
-    return AssetsResource(files)
+    inlined = openapi_inlined_json()
+    return AssetsResource(files, generated={INLINED_DOCUMENT: (inlined, falcon.MEDIA_JSON)})

@@ -40,12 +40,16 @@ class Asset:
     etag: str
 
 
-def load_asset(source: Traversable) -> Asset:
-    """Read ``source`` and compute its strong ETag."""
-    body = source.read_bytes()
-    suffix = "." + source.name.rsplit(".", 1)[-1] if "." in source.name else ""
+def asset_of(body: bytes, media_type: str) -> Asset:
+    """An asset over ``body`` with its strong ETag."""
     etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
-    return Asset(body, MEDIA_TYPES.get(suffix, "application/octet-stream"), etag)
+    return Asset(body, media_type, etag)
+
+
+def load_asset(source: Traversable) -> Asset:
+    """Read ``source``; its media type follows its suffix."""
+    suffix = "." + source.name.rsplit(".", 1)[-1] if "." in source.name else ""
+    return asset_of(source.read_bytes(), MEDIA_TYPES.get(suffix, "application/octet-stream"))
 
 
 class AssetsResource:
@@ -55,10 +59,14 @@ class AssetsResource:
         self,
         files: Mapping[str, Traversable],
         *,
+        generated: Mapping[str, tuple[bytes, str]] | None = None,
         content_security_policy: str | None = None,
     ) -> None:
+        """``generated`` adds files made in memory: name → (bytes, media type)."""
         self._files = dict(files)
-        self._loaded: dict[str, Asset] = {}
+        self._loaded: dict[str, Asset] = {
+            name: asset_of(body, media) for name, (body, media) in (generated or {}).items()
+        }
         self._lock = threading.Lock()
         self._csp = content_security_policy
 

@@ -146,6 +146,11 @@ class RemoteView:
     headers: list[Field]
 
 
+def display_time(moment: datetime) -> str:
+    """A time as people read it in a table: ``2025-06-01 14:03 UTC`` (minutes)."""
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
 @dataclass(frozen=True)
 class VersionRow:
     """One version in the server page's version table."""
@@ -155,6 +160,8 @@ class VersionRow:
     status_message: str | None
     published_at: str
     updated_at: str
+    published_display: str
+    updated_display: str
     is_latest: bool
     selected: bool
     link: str
@@ -393,6 +400,8 @@ def server_view(
                 status_message=r.status_message,
                 published_at=format_rfc3339(r.published_at),
                 updated_at=format_rfc3339(r.updated_at),
+                published_display=display_time(r.published_at),
+                updated_display=display_time(r.updated_at),
                 is_latest=r.is_latest,
                 selected=r.version == chosen.version,
                 link=server_link(name, version=r.version, show_all=show_all),

@@ -100,7 +100,11 @@ def package_snippet(package: Mapping[str, Any]) -> str | None:
         for name in env:
             env_words += ["-e", f"{name}={_placeholder(name)}"]
         image = _oci_image(identifier, version)
-        words = ["docker", "run", "-i", "--rm", *env_words, *runtime, image, *args]
+        # The server.json's runtime arguments often carry these already.
+        defaults = [flag for flag in ("-i", "--rm") if flag not in runtime]
+        if "--interactive" in runtime and "-i" in defaults:
+            defaults.remove("-i")
+        words = ["docker", "run", *defaults, *env_words, *runtime, image, *args]
         return " ".join(_docker_word(word) for word in words)
     if kind == "mcpb":
         return _quote(["curl", "-fLO", identifier])
