@@ -25,8 +25,8 @@ def test_the_list_shows_latest_servers_with_badges_and_links(make_discovery: Mak
     assert page.headers["content-type"] == "text/html; charset=utf-8"
     assert f'href="/servers/{ENCODED}"' in page.text
     assert "Weather" in page.text
-    assert "v1.1.0" in page.text
-    assert "v1.0.0" not in page.text
+    assert '<span class="version">1.1.0</span>' in page.text
+    assert "1.0.0" not in page.text
     assert "Maps for agents" in page.text
 
 
@@ -140,7 +140,7 @@ def test_a_server_page_shows_every_version_and_its_packages(make_discovery: Make
     assert f'href="/v0/servers/{ENCODED}/versions/1.1.0"' in text
     assert "&#34;isLatest&#34;: true" in text
     older = d.client.simulate_get(f"/servers/{ENCODED}", query_string="version=1.0.0").text
-    assert "v1.0.0" in older
+    assert '<span class="version">1.0.0</span>' in older
     assert '<tr class="selected">' in older
 
 
