@@ -450,6 +450,18 @@ def test_edit_goes_to_publishing(ingress: Ingress, token: str) -> None:
     answered_by(other, PUBLISHING, 404)
 
 
+def test_the_browse_ui_and_docs_go_to_discovery(ingress: Ingress, token: str) -> None:
+    name = "io.modelcontextprotocol.anonymous/nginx-browse"
+    encoded = urllib.parse.quote(name, safe="")
+    doc = {"$schema": SCHEMA, "name": name, "version": "2.0.0", "description": "Via nginx"}
+    answered_by(call(ingress, "POST", "/v0/publish", doc, token), PUBLISHING, 200)
+    for path in ("/", "/?q=nginx-browse", f"/servers/{encoded}", "/static/browse.css", "/docs"):
+        reply = request(ingress.url, "GET", path)
+        answered_by(reply, DISCOVERY, 200)
+    page = request(ingress.url, "GET", f"/servers/{encoded}")
+    assert b">2.0.0</a>" in page.body
+
+
 def test_trailing_slash_is_redirected_by_the_owner(ingress: Ingress) -> None:
     reply = call(ingress, "GET", f"/v0/servers/{ENCODED}/versions/?limit=1")
     answered_by(reply, DISCOVERY, 308)

@@ -175,3 +175,32 @@ def test_db_init_is_idempotent(tmp_path: Path) -> None:
         assert result.exit_code == 0
         assert "database ready" in result.output
     assert database.exists()
+
+
+def test_rejections_come_before_the_summary_and_can_all_be_written(tmp_path: Path) -> None:
+    good = make_catalog(n_servers=2, seed=1)[0]
+    bad = [{"name": f"no-namespace-{i}", "version": "1.0.0", "description": "x"} for i in range(25)]
+    seed = tmp_path / "seed.json"
+    seed.write_text(json.dumps([good, 7, *bad, ["x"]]), encoding="utf-8")
+    report = tmp_path / "rejections.json"
+    result = CliRunner().invoke(
+        cli,
+        ["import", str(seed), "--quiet", "--rejections", str(report)],
+        env={
+            "MCP_REGISTRY_DATABASE_URL": f"sqlite:///{tmp_path / 't.db'}",
+            "MCP_REGISTRY_ENABLE_REGISTRY_VALIDATION": "false",
+        },
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.rstrip().splitlines()
+    assert lines[-1] == "imported 1, already present 0, rejected 27"
+    assert "  rejected entry 1: not a JSON object (a number)" in lines
+    assert str(report) in result.output
+    rows = json.loads(report.read_text(encoding="utf-8"))
+    assert len(rows) == 27
+    assert {"entry": "entry 27", "reason": "not a JSON object (an array)"} in rows
+    assert all(row["reason"] for row in rows)
+    without = run_cli("import", str(seed), "--quiet", database=tmp_path / "u.db")
+    assert "(--rejections FILE writes all of them)" in without.output
+    assert without.output.strip().splitlines()[-1].startswith("imported 1,")

@@ -59,3 +59,25 @@ def test_the_cli_points_out_unknown_registry_variables() -> None:
     result = CliRunner().invoke(cli, ["config"], env={"MCP_REGISTRY_WORKRES": "4"})
     assert result.exit_code == 0
     assert "MCP_REGISTRY_WORKRES is not a registry setting" in result.stderr
+
+
+def test_config_prints_values_the_environment_takes_back() -> None:
+    from click.testing import CliRunner
+
+    from mcp_registry.cli.registry.main import cli
+
+    env = {
+        "MCP_REGISTRY_ENABLE_ANONYMOUS_AUTH": "true",
+        "MCP_REGISTRY_DNS_NAMESERVERS": "127.0.0.1:5353, 127.0.0.2",
+    }
+    result = CliRunner().invoke(cli, ["config"], env=env)
+    assert result.exit_code == 0, result.output
+    lines = dict(
+        line.split("=", 1) for line in result.stdout.splitlines() if line.startswith("MCP_")
+    )
+    assert lines["MCP_REGISTRY_ENABLE_ANONYMOUS_AUTH"] == "true"
+    assert lines["MCP_REGISTRY_ENABLE_REGISTRY_VALIDATION"] == "true"
+    assert lines["MCP_REGISTRY_DNS_NAMESERVERS"] == "127.0.0.1:5353,127.0.0.2"
+    # Pasted back (secrets aside), the same settings come out.
+    pasted = {k: v for k, v in lines.items() if v != "***"}
+    assert Settings.from_env(pasted).to_env() == Settings.from_env(env).to_env()

@@ -25,7 +25,9 @@ def test_save_tightens_permissions_and_round_trips(tmp_path: Path) -> None:
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert credentials.load(path) == saved
-    assert list(folder.iterdir()) == [path]  # No temporary file left behind.
+    # No temporary file left behind; the registry is remembered beside the token.
+    assert sorted(folder.iterdir()) == [folder / "registry.json", path]
+    assert credentials.remembered_registry(folder / "registry.json") == "http://r"
 
 
 def test_damaged_or_missing_files_read_as_logged_out(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from mcp_registry.cli.publisher.client import ApiError, JsonHttp
-from mcp_registry.cli.publisher.domains import poll_check, state_of, txt_record
+from mcp_registry.cli.publisher.domains import CheckProgress, poll_check, state_of, txt_record
 from mcp_registry.cli.publisher.errors import PublisherError
 from mcp_registry.cli.publisher.github_device import DeviceCode, wait_for_token
 from mcp_registry.cli.publisher.main import COMMANDS, cli
@@ -97,7 +97,7 @@ def test_poll_check_retries_until_verified() -> None:
     missing = ApiError(400, "Bad Request", "no TXT record mcp-verify=... at example.com")
     client = Scripted([missing, {"state": "pending"}, {"state": "verified"}])
     clock = Clock()
-    waits: list[str] = []
+    waits: list[CheckProgress] = []
     answer = poll_check(
         client,
         "example.com",
@@ -108,7 +108,9 @@ def test_poll_check_retries_until_verified() -> None:
         clock=clock,
     )
     assert answer == {"state": "verified"}
-    assert waits[0].startswith("no TXT record")
+    assert waits[0].reason.startswith("no TXT record")
+    assert [w.attempt for w in waits] == [1, 2]
+    assert [w.elapsed for w in waits] == [0, 5]
     assert client.calls == [("POST", "/v0/verify-domain/check")] * 3
 
 
@@ -124,16 +126,19 @@ def test_poll_check_gives_up_on_permission_errors_and_timeouts() -> None:
             sleep=clock.sleep,
             clock=clock,
         )
-    with pytest.raises(PublisherError, match="not verified within"):
+    pending = Scripted([{"state": "pending"}] * 100)
+    clock = Clock()
+    with pytest.raises(PublisherError, match=r"not verified after 20 s \(5 checks;"):
         poll_check(
-            Scripted([{"state": "pending"}] * 100),
+            pending,
             "example.com",
             timeout=20,
-            interval=5,
+            interval=6,
             on_wait=lambda _: None,
             sleep=clock.sleep,
             clock=clock,
         )
+    assert clock.sleeps == [6, 6, 6, 2]
 
 
 def test_publish_patterns_of_a_malformed_token_are_empty() -> None:

@@ -72,6 +72,37 @@ def test_from_pyproject_names_the_server_after_the_repository(tmp_path: Path) ->
     assert validate_server(document).valid
 
 
+def test_pyproject_urls_give_the_repository_and_website(tmp_path: Path) -> None:
+    pyproject = (
+        '[project]\nname = "weather-mcp"\nversion = "0.4.0"\ndescription = "Weather"\n'
+        "[project.urls]\n"
+        'Homepage = "https://weather.example.com"\n'
+        '"Source Code" = "https://github.com/bob/weather-mcp.git"\n'
+    )
+    folder = project(tmp_path, {"pyproject.toml": pyproject})
+    facts = read_project(folder)
+    assert facts.repository_url == "https://github.com/bob/weather-mcp"
+    assert (facts.github_owner, facts.github_repo) == ("bob", "weather-mcp")
+    assert facts.website == "https://weather.example.com"
+    code, output, document = init(folder)
+    assert code == 0, output
+    assert document["name"] == "io.github.bob/weather-mcp"
+    assert document["repository"] == {
+        "url": "https://github.com/bob/weather-mcp",
+        "source": "github",
+    }
+    assert document["websiteUrl"] == "https://weather.example.com"
+
+
+def test_the_git_remote_wins_over_pyproject_urls(tmp_path: Path) -> None:
+    pyproject = (
+        '[project]\nname = "weather-mcp"\nversion = "0.4.0"\n'
+        '[project.urls]\nRepository = "https://github.com/someone-else/fork"\n'
+    )
+    folder = project(tmp_path, {"pyproject.toml": pyproject, ".git/config": GIT_CONFIG})
+    assert read_project(folder).repository_url == "https://github.com/alice/weather-mcp"
+
+
 def test_dockerfile_adds_an_oci_package_and_reads_the_name_label(tmp_path: Path) -> None:
     dockerfile = 'FROM python\nLABEL io.modelcontextprotocol.server.name="io.github.alice/wx"\n'
     folder = project(tmp_path, {"Dockerfile": dockerfile, ".git/config": GIT_CONFIG})

@@ -83,9 +83,15 @@ ROUTES: tuple[Route, ...] = (
     Route(READ, "/health", DISCOVERY, prefixed=False),
     Route(READ, "/ping", DISCOVERY, prefixed=False),
     Route(READ, "/version", DISCOVERY, prefixed=False),
-    # the unified API described: OpenAPI document and a browsable page
+    # the unified API described: OpenAPI document and an interactive reference
     Route(READ, "/openapi.yaml", DISCOVERY, prefixed=False),
+    Route(READ, "/openapi.json", DISCOVERY, prefixed=False),
     Route(READ, "/docs", DISCOVERY, prefixed=False),
+    Route(READ, "/docs/{file}", DISCOVERY, prefixed=False),
+    # the browse UI: server list, one page per server, its stylesheet and script
+    Route(READ, "/", DISCOVERY, prefixed=False),
+    Route(READ, "/servers/{name}", DISCOVERY, prefixed=False),
+    Route(READ, "/static/{file}", DISCOVERY, prefixed=False),
     # every service answers; scraped from each service directly, never through the ingress
     Route(READ, "/metrics", DISCOVERY, prefixed=False, public=False),
     # Readiness for probes: tells the world which dependency is down, so not public either.

@@ -1,11 +1,24 @@
-"""The discovery service: the public read API and its description (``create_app`` is pure
-wiring)."""
+"""The discovery service: the public read API, its description (``/docs``, ``/openapi.*``)
+and the browse UI (``/``); ``create_app`` is pure wiring."""
 
 from __future__ import annotations
 
+from importlib import resources
+
 import falcon
 
-from mcp_registry.services.discovery.api_docs import DOCS_PATH, DocsResource
+from mcp_registry.services.discovery.api_docs import (
+    DOCS_ASSETS_PATH,
+    DOCS_PATH,
+    DocsResource,
+    docs_assets,
+)
+from mcp_registry.services.discovery.browse.assets import AssetsResource, directory_files
+from mcp_registry.services.discovery.browse.pages import STATIC_PREFIX
+from mcp_registry.services.discovery.browse.resources import (
+    BrowseListResource,
+    BrowseServerResource,
+)
 from mcp_registry.services.discovery.http_cache import ResponseCache, cache_control
 from mcp_registry.services.discovery.reads import Reads
 from mcp_registry.services.discovery.resources import (
@@ -19,7 +32,14 @@ from mcp_registry.shared.clock import Clock, utcnow
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.storage.port import ServerStore
 from mcp_registry.shared.web.app_base import add_api_route, new_app
-from mcp_registry.shared.web.openapi import OPENAPI_PATH, OpenApiResource
+from mcp_registry.shared.web.openapi import (
+    OPENAPI_JSON_PATH,
+    OPENAPI_PATH,
+    OpenApiJsonResource,
+    OpenApiResource,
+)
+
+BROWSE_FILES = ("browse.css", "browse.js")
 
 
 def create_app(
@@ -43,5 +63,12 @@ def create_app(
     add_api_route(app, "/servers/{name}/versions/{version}", VersionResource(reads, cached))
     # The unified API described, outside the prefixes (DESIGN §3).
     app.add_route(OPENAPI_PATH, OpenApiResource())
+    app.add_route(OPENAPI_JSON_PATH, OpenApiJsonResource())
     app.add_route(DOCS_PATH, DocsResource())
+    app.add_route(DOCS_ASSETS_PATH, docs_assets())
+    # The browse UI: the same store, cache and validators as the API.
+    app.add_route("/", BrowseListResource(store, cached))
+    app.add_route("/servers/{name}", BrowseServerResource(store, cached))
+    static = resources.files("mcp_registry.services.discovery.browse").joinpath("static")
+    app.add_route(STATIC_PREFIX + "/{file}", AssetsResource(directory_files(static, BROWSE_FILES)))
     return app

@@ -62,22 +62,37 @@ class RenderedResponse:
 def render(result: ReadResult, *, seq: int, is_list: bool) -> RenderedResponse:
     """Serialize a read result once; the ETag is a hash of the exact bytes (strong)."""
     body = json.dumps(result.body, separators=(",", ":"), ensure_ascii=False).encode()
+    return render_bytes(
+        body, last_modified=result.last_modified, names=result.names, seq=seq, is_list=is_list
+    )
+
+
+def render_bytes(
+    body: bytes,
+    *,
+    last_modified: datetime | None,
+    names: tuple[str, ...],
+    seq: int,
+    is_list: bool,
+) -> RenderedResponse:
+    """A response over already-rendered ``body`` (JSON or HTML): the same validators and
+    surrogate keys as :func:`render`, so pages and API answers cache alike."""
     etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
     keys = [LIST_SURROGATE_KEY] if is_list else []
     size = len(LIST_SURROGATE_KEY)
-    for name in result.names:
+    for name in names:
         key = surrogate_key_for(name)
         size += len(key) + 1
         if size > MAX_SURROGATE_HEADER:
             break
         keys.append(key)
-    modified_at = result.last_modified.replace(microsecond=0) if result.last_modified else None
+    modified_at = last_modified.replace(microsecond=0) if last_modified else None
     return RenderedResponse(
         body=body,
         etag=etag,
         last_modified=format_datetime(modified_at, usegmt=True) if modified_at else None,
         last_modified_at=modified_at,
-        modified_exactly=result.last_modified,
+        modified_exactly=last_modified,
         surrogate_key=" ".join(keys),
         seq=seq,
     )
@@ -91,6 +106,12 @@ def cache_control(settings: Settings) -> str:
     )
 
 
+def etag_matches(etag: str, if_none_match: str) -> bool:
+    """Whether ``If-None-Match`` names ``etag`` (weak comparison: a ``W/`` prefix matches)."""
+    tags = [t.strip() for t in if_none_match.split(",")]
+    return "*" in tags or any(t.removeprefix("W/") == etag for t in tags)
+
+
 def not_modified(
     rendered: RenderedResponse,
     if_none_match: str | None,
@@ -102,9 +123,7 @@ def not_modified(
     (and only when the date is a reliable validator, see :meth:`RenderedResponse.dates_reliable`).
     """
     if if_none_match is not None:
-        tags = [t.strip() for t in if_none_match.split(",")]
-        # Weak comparison for If-None-Match: a W/ prefix still matches.
-        return "*" in tags or any(t.removeprefix("W/") == rendered.etag for t in tags)
+        return etag_matches(rendered.etag, if_none_match)
     if dates_reliable and if_modified_since is not None and rendered.last_modified_at is not None:
         try:
             since = parsedate_to_datetime(if_modified_since)

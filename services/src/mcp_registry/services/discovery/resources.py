@@ -46,8 +46,30 @@ class CachedReads:
         )
         self._apply(req, resp, rendered, rendered.dates_reliable(now))
 
+    def serve_rendered(
+        self,
+        req: falcon.Request,
+        resp: falcon.Response,
+        produce: Callable[[int], RenderedResponse],
+        *,
+        media: str,
+    ) -> None:
+        """Like :meth:`serve` for a body rendered elsewhere (the browse pages): ``produce``
+        gets the change sequence and returns the response; cached under its own key space."""
+        now = self._clock()
+        seq = self._store.change_seq()
+        key = f"page:{req.path}?{req.query_string}"
+        rendered = self._cache.get_or_render(key, seq, lambda: produce(seq))
+        self._apply(req, resp, rendered, rendered.dates_reliable(now), media=media)
+
     def _apply(
-        self, req: falcon.Request, resp: falcon.Response, r: RenderedResponse, dated: bool
+        self,
+        req: falcon.Request,
+        resp: falcon.Response,
+        r: RenderedResponse,
+        dated: bool,
+        *,
+        media: str = falcon.MEDIA_JSON,
     ) -> None:
         resp.set_header("ETag", r.etag)
         if dated and r.last_modified:
@@ -63,7 +85,7 @@ class CachedReads:
         ):
             resp.status = falcon.HTTP_304
             return
-        resp.content_type = falcon.MEDIA_JSON
+        resp.content_type = media
         resp.data = r.body
 
 

@@ -32,7 +32,8 @@ UPSTREAM_VARIABLE = "$registry_upstream"
 
 HEADER = """\
 # GENERATED from services/route_table.py by `mcp-registry routes nginx`: do not edit.
-# The unified API on one port: requests go to a service by method AND path (DESIGN §3).
+# The unified API on one port: requests go to a service by method AND path
+# (docs/deploy.md, "The generated routing").
 # Upstream groups registry_<service> are defined next to this file (compose) or by the chart.
 """
 

@@ -18,6 +18,8 @@ from pathlib import Path
 
 APP_DIR = "mcp-publisher"
 TOKEN_FILE = "token.json"  # noqa: S105 (a file name)
+REGISTRY_FILE = "registry.json"
+"""The registry last logged in to, kept apart from the token so ``logout`` keeps it."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,26 @@ def save(credentials: Credentials, path: Path | None = None) -> Path:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    remember_registry(credentials.registry_url, directory / REGISTRY_FILE)
     return target
+
+
+def remember_registry(url: str, path: Path | None = None) -> None:
+    """Keep ``url`` as the registry later commands use by default (no secret in it)."""
+    target = path or config_dir() / REGISTRY_FILE
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    target.write_text(json.dumps({"registry_url": url}) + "\n", encoding="utf-8")
+
+
+def remembered_registry(path: Path | None = None) -> str | None:
+    """The registry last logged in to, even after ``logout``; None when there is none."""
+    target = path or config_dir() / REGISTRY_FILE
+    try:
+        data = json.loads(target.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    url = data.get("registry_url") if isinstance(data, dict) else None
+    return url if isinstance(url, str) and url else None
 
 
 def remove(path: Path | None = None) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import click
@@ -57,19 +58,40 @@ def state_of(answer: Any) -> str:
     return "unknown"
 
 
+@dataclass(frozen=True)
+class CheckProgress:
+    """Where a ``--wait`` stands after a check that did not verify the domain."""
+
+    attempt: int
+    elapsed: float
+    reason: str
+
+    def line(self, domain: str) -> str:
+        """``check 3 after 25 s: state is pending`` (the elapsed time is measured)."""
+        return f"{domain}: check {self.attempt} after {self.elapsed:.0f} s: {self.reason}"
+
+
 def poll_check(
     client: JsonHttp,
     domain: str,
     *,
     timeout: float,
     interval: float,
-    on_wait: Callable[[str], None],
+    on_wait: Callable[[CheckProgress], None],
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
 ) -> Any:
-    """Ask the registry to check until it says verified; the last answer."""
-    deadline = clock() + timeout
+    """Ask the registry to check until it says verified; the last answer.
+
+    Checks every ``interval`` seconds, the last one at the deadline (the final wait is
+    shortened to reach it). ``on_wait`` hears about every check that did not verify; the
+    error after ``timeout`` gives the time actually waited and the number of checks.
+    """
+    started = clock()
+    deadline = started + timeout
+    attempt = 0
     while True:
+        attempt += 1
         try:
             answer = client.post("/v0/verify-domain/check", {"domain": domain})
             if state_of(answer) == "verified":
@@ -81,14 +103,18 @@ def poll_check(
             reason = exc.detail or exc.title
         except Unreachable as exc:
             reason = str(exc)
-        if clock() + interval > deadline:
+        now = clock()
+        remaining = deadline - now
+        if remaining <= 0:
+            checks = "1 check" if attempt == 1 else f"{attempt} checks"
             raise PublisherError(
-                f"{domain} was not verified within {timeout:.0f} s (last answer: {reason})",
+                f"{domain} was not verified after {now - started:.0f} s ({checks}; "
+                f"last answer: {reason})",
                 code=ExitCode.FAILURE,
                 hint="DNS changes can take a while; run the same command again later",
             )
-        on_wait(reason)
-        sleep(interval)
+        on_wait(CheckProgress(attempt, now - started, reason))
+        sleep(min(interval, remaining))
 
 
 @click.command("verify-domain")
@@ -149,14 +175,23 @@ def verify_domain(
                 )
             return
     if wait:
+        begun = time.monotonic()
         with session.err.status(f"Waiting for the TXT record of {domain}...") as spinner:
+
+            def progress(step: CheckProgress) -> None:
+                line = escape(step.line(domain))
+                if session.err.is_terminal:
+                    spinner.update(f"{line} (next check in {interval:.0f} s, Ctrl-C stops)")
+                else:
+                    # No spinner without a terminal: one line per check, so logs show it.
+                    session.err.print(line)
+
             answer = poll_check(
-                client,
-                domain,
-                timeout=timeout,
-                interval=interval,
-                on_wait=lambda why: spinner.update(f"Waiting for {domain}: {escape(why)}"),
+                client, domain, timeout=timeout, interval=interval, on_wait=progress
             )
+        result["elapsed_seconds"] = round(time.monotonic() - begun, 1)
+        if not session.json_output:
+            session.err.print(f"Verified after {result['elapsed_seconds']:.0f} s.")
     else:
         try:
             answer = client.post("/v0/verify-domain/check", {"domain": domain})

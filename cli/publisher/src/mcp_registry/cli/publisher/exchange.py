@@ -13,6 +13,11 @@ from mcp_registry.cli.publisher.errors import (
     from_api_error,
     from_unreachable,
 )
+from mcp_registry.cli.publisher.session import login_name
+
+ANONYMOUS_METHOD = "none"
+ANONYMOUS_SETTING = "MCP_REGISTRY_ENABLE_ANONYMOUS_AUTH"
+"""The registry setting that enables ``login none`` (named in the error when it is off)."""
 
 
 def exchange(
@@ -24,16 +29,27 @@ def exchange(
     except Unreachable as exc:
         raise from_unreachable(exc) from None
     except ApiError as exc:
+        shown = login_name(method)
+        if exc.status == 404 and method == ANONYMOUS_METHOD:
+            # Not a missing page: the registry refuses anonymous logins by configuration.
+            raise PublisherError(
+                f"{registry.base_url} does not allow anonymous login (`login none`)",
+                code=ExitCode.AUTH,
+                hint=(
+                    f"its operator enables it with {ANONYMOUS_SETTING}=true (development "
+                    "registries only); `mcp-publisher login --list` shows the methods it offers"
+                ),
+            ) from None
         hint = None
         if exc.status == 404:
             hint = "run `mcp-publisher login --list` to see the methods this registry enables"
         elif exc.status == 401:
             hint = "the registry did not accept the credential; check it and try again"
-        raise from_api_error(exc, action=f"login with {method}", hint=hint) from None
+        raise from_api_error(exc, action=f"login with {shown}", hint=hint) from None
     token = answer.get("registry_token") if isinstance(answer, dict) else None
     if not isinstance(token, str) or not token:
         raise PublisherError(
-            f"the registry's answer to login with {method} carried no registry_token",
+            f"the registry's answer to login with {login_name(method)} carried no registry_token",
             code=ExitCode.FAILURE,
         )
     expires = answer.get("expires_at")

@@ -22,7 +22,7 @@ from mcp_registry.cli.publisher.errors import (
 )
 from mcp_registry.cli.publisher.exchange import exchange
 from mcp_registry.cli.publisher.options import common_options
-from mcp_registry.cli.publisher.session import Session, session_of
+from mcp_registry.cli.publisher.session import Session, login_name, session_of
 
 GITHUB_URL_ENV = "MCP_PUBLISHER_GITHUB_URL"
 
@@ -34,14 +34,14 @@ def finish_login(session: Session, method: str, body: dict[str, Any] | None) -> 
         session.err.print(f"[yellow]Warning:[/] {warning}")
     summary = {
         "registry": stored.registry_url,
-        "method": method,
+        "method": login_name(method),
         "expires_at": stored.expires_at,
         "token_file": str(credentials.token_path()),
     }
     if session.json_output:
         session.emit_json(summary)
         return
-    session.out.print(f"[green]Logged in[/] to {stored.registry_url} with {method}.")
+    session.out.print(f"[green]Logged in[/] to {stored.registry_url} with {login_name(method)}.")
     session.err.print(f"Token stored in {summary['token_file']}.")
 
 
@@ -86,7 +86,7 @@ def login(ctx: click.Context, list_methods: bool) -> None:
         return
     for provider in providers:
         method = provider.get("method", "?")
-        shown = "github" if method == "github-at" else method
+        shown = login_name(str(method))
         session.out.print(f"[bold]{shown}[/]\t{provider.get('description', '')}")
 
 
@@ -273,6 +273,9 @@ def logout(ctx: click.Context) -> None:
         session.emit_json({"logged_out": removed, "revoked": revoked})
     elif removed:
         what = "revoked on the registry and deleted" if revoked else "deleted"
-        session.out.print(f"Logged out; the stored token was {what}.")
+        session.out.print(
+            f"Logged out; the stored token was {what} ({session.registry_url} stays the "
+            "default registry)."
+        )
     else:
         session.out.print("You were not logged in.")

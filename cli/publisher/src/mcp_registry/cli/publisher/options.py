@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
+from mcp_registry.cli.publisher.registry_url import RegistryUrlError, normalize_registry_url
 from mcp_registry.cli.publisher.session import session_of
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -19,7 +20,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def _set_registry(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
     if value:
-        session_of(ctx).registry_option = value
+        try:
+            session_of(ctx).registry_option = normalize_registry_url(value)
+        except RegistryUrlError as exc:
+            raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
 
 
 def _set_json(ctx: click.Context, param: click.Parameter, value: bool) -> None:
@@ -36,7 +40,10 @@ def registry_option(func: F) -> F:
         expose_value=False,
         is_eager=True,
         callback=_set_registry,
-        help="Registry base URL (default: the one you last logged in to).",
+        help=(
+            "Registry base URL, e.g. https://registry.example.com (a /v0 or /v0.1 suffix and "
+            "trailing slashes are dropped; default: the one you last logged in to)."
+        ),
     )(func)
 
 

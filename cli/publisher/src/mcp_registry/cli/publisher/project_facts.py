@@ -117,7 +117,7 @@ def _pyproject(folder: Path, facts: ProjectFacts) -> None:
     facts.version = facts.version or version
     urls = project.get("urls")
     if isinstance(urls, dict):
-        facts.website = facts.website or _str(urls.get("Homepage") or urls.get("homepage"))
+        _project_urls(urls, facts)
     if name and version:
         facts.name = facts.name or name
         facts.packages.append(
@@ -128,6 +128,33 @@ def _pyproject(folder: Path, facts: ProjectFacts) -> None:
                 "transport": {"type": "stdio"},
             }
         )
+
+
+REPOSITORY_LABELS = ("repository", "source", "sourcecode", "code")
+HOMEPAGE_LABELS = ("homepage", "home", "website")
+"""``[project.urls]`` labels, normalised as PyPI does (lower case, no spaces or punctuation):
+``Repository``, ``Source Code``, ``source-code`` are one label."""
+
+
+def _label(key: object) -> str:
+    return re.sub(r"[^a-z0-9]", "", str(key).lower())
+
+
+def _project_urls(urls: dict[str, Any], facts: ProjectFacts) -> None:
+    """``Repository`` (or ``Source``) and ``Homepage`` of ``[project.urls]``."""
+    by_label = {_label(key): _str(value) for key, value in urls.items()}
+    homepage = next((by_label[k] for k in HOMEPAGE_LABELS if by_label.get(k)), None)
+    facts.website = facts.website or homepage
+    if facts.repository_url is not None:
+        return
+    for label in REPOSITORY_LABELS:
+        url = by_label.get(label)
+        match = _GITHUB_REMOTE.match(url.removeprefix("git+")) if url else None
+        if match is not None:
+            facts.repository_url = f"https://{match['host']}/{match['owner']}/{match['repo']}"
+            if match["host"] == "github.com":
+                facts.github_owner, facts.github_repo = match["owner"], match["repo"]
+            return
 
 
 def _dockerfile(folder: Path, facts: ProjectFacts) -> None:

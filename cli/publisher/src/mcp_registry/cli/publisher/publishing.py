@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 
 from mcp_registry.cli.publisher.client import ApiError, Unreachable, version_path
 from mcp_registry.cli.publisher.documents import (
@@ -36,41 +37,70 @@ def local_report(document: Any) -> dict[str, Any]:
     return validate_server(document).to_dict()
 
 
+OWNERSHIP_NOTE = (
+    "Package ownership (npm mcpName, the mcp-name line of a PyPI/NuGet/crates.io README, the "
+    "OCI label, the MCPB file hash) is checked only when you publish."
+)
+
+FILE_ISSUE_STATUSES = (400, 422)
+"""Answers of /v0/validate that are about the file; any other status means the check did
+not run (a wrong --registry answers 404, a registry in trouble 5xx)."""
+
+
 @click.command()
 @FILE_ARGUMENT
 @click.option("--local", "local_only", is_flag=True, help="Skip the registry's /v0/validate.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail (exit 5) when the registry's check could not run, instead of warning.",
+)
 @common_options
 @click.pass_context
-def validate(ctx: click.Context, file: Path, local_only: bool) -> None:
+def validate(ctx: click.Context, file: Path, local_only: bool, strict: bool) -> None:
     """Check FILE (default: server.json) locally, then with the registry's /v0/validate.
 
-    The registry also knows rules that need its data; a registry that cannot be reached is
-    reported and the local result stands.
+    The registry also knows rules that need its data. When it cannot be reached (or does not
+    answer as a registry), the output says its check was skipped and the local result
+    stands; --strict makes that a failure. Package ownership is checked only by publish.
 
     \b
     Examples:
       mcp-publisher validate
+      mcp-publisher validate --strict          # in CI: the registry's check must run
       mcp-publisher validate path/to/server.json --json
     """
     session = session_of(ctx)
     document = load_document(file)
     local = local_report(document)
     remote: dict[str, Any] | None = None
-    skipped: str | None = None
+    skipped: str | None = "--local was given" if local_only else None
     if not local_only:
+        endpoint = f"{session.registry_url}/v0/validate"
         try:
             with session.err.status("Asking the registry to validate..."):
                 answer = session.anonymous().post("/v0/validate", document)
-            remote = answer if isinstance(answer, dict) else None
+            if isinstance(answer, dict):
+                remote = answer
+            else:
+                skipped = f"{endpoint} did not answer with a validation result"
         except Unreachable as exc:
             skipped = str(exc)
         except ApiError as exc:
-            # A 422 here means the body itself was refused: report it as the registry's issues.
-            remote = {
-                "valid": False,
-                "issues": problem_issues(exc.errors)
-                or [{"severity": "error", "path": "", "message": exc.detail or exc.title}],
-            }
+            if exc.status in FILE_ISSUE_STATUSES:
+                # The body itself was refused: report it as the registry's issues.
+                remote = {
+                    "valid": False,
+                    "issues": problem_issues(exc.errors)
+                    or [{"severity": "error", "path": "", "message": exc.detail or exc.title}],
+                }
+            else:
+                skipped = f"{endpoint} answered {exc.status} {exc.title}"
+                if exc.status == 404:
+                    skipped += (
+                        " (is the registry URL right? Pass its base URL, "
+                        "e.g. --registry https://registry.example.com)"
+                    )
     valid = bool(local.get("valid")) and (remote is None or bool(remote.get("valid")))
     if session.json_output:
         session.emit_json(
@@ -80,12 +110,19 @@ def validate(ctx: click.Context, file: Path, local_only: bool) -> None:
                 "local": local,
                 "registry": remote,
                 "registry_skipped": skipped,
+                "ownership_checked": False,
             }
         )
     else:
         _print_validation(session, file, local, remote, skipped)
     if not valid:
         ctx.exit(int(ExitCode.INVALID))
+    if strict and skipped and not local_only:
+        raise PublisherError(
+            "the registry's check did not run, and --strict was given",
+            code=ExitCode.UNAVAILABLE,
+            hint="check --registry (or MCP_PUBLISHER_REGISTRY) and that the registry is up",
+        )
 
 
 def _print_validation(
@@ -103,9 +140,16 @@ def _print_validation(
         ]
         show_issues(session.out, extra, source=f"{session.registry_url}/v0/validate")
     if skipped:
-        session.err.print(f"[yellow]Registry check skipped:[/] {skipped}")
+        session.err.print(
+            f"[yellow]Registry check skipped:[/] {escape(skipped)}. Only the local checks ran."
+        )
+    session.err.print(f"[dim]{OWNERSHIP_NOTE}[/]")
     ok = local.get("valid") and (remote is None or remote.get("valid"))
-    if ok:
+    if ok and skipped:
+        session.out.print(
+            f"[green]{file} passes the local checks[/] (the registry's check did not run)."
+        )
+    elif ok:
         session.out.print(f"[green]{file} is valid.[/]")
     else:
         session.out.print(f"[red]{file} is not valid.[/] Fix the errors above and run again.")
@@ -141,7 +185,7 @@ def publish(ctx: click.Context, file: Path, dry_run: bool) -> None:
             hint="fix the issues above (`mcp-publisher validate` repeats the checks)",
         )
     if dry_run:
-        ctx.invoke(validate, file=file, local_only=False)
+        ctx.invoke(validate, file=file, local_only=False, strict=False)
         return
     client = session.authenticated()
     name = str(document.get("name"))

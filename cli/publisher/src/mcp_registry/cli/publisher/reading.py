@@ -41,12 +41,19 @@ def _meta(item: dict[str, Any]) -> dict[str, Any]:
 def search(
     ctx: click.Context, query: str | None, limit: int, all_versions: bool, include_deleted: bool
 ) -> None:
-    """Search the registry's servers by name (substring); no QUERY lists them all.
+    """Search the registry's servers; no QUERY lists them all.
+
+    QUERY matches, case-insensitively and anywhere inside, the server's name, title and
+    description and its packages' identifiers (the registry's `search=`). Only the latest
+    version of each server is shown unless --all-versions. In a terminal long descriptions
+    are cut to fit; piped, every line is `name<TAB>version<TAB>status<TAB>description`, in
+    full (or use --json).
 
     \b
     Examples:
       mcp-publisher search weather
       mcp-publisher search io.github.alice --json
+      mcp-publisher search weather | cut -f1       # full names, one a line
     """
     session = session_of(ctx)
     params: dict[str, str | int | bool] = {"limit": limit}
@@ -64,9 +71,25 @@ def search(
     if not servers:
         session.out.print("No servers found.")
         return
+    if not session.out.is_terminal:
+        # Piped or redirected: nothing is cut, one tab-separated line per server.
+        for item in servers:
+            server = item.get("server", {})
+            fields = (
+                server.get("name", ""),
+                server.get("version", ""),
+                _meta(item).get("status", ""),
+                server.get("description", ""),
+            )
+            click.echo("\t".join(_one_line(str(f)) for f in fields))
+        _more_hint(session, answer)
+        return
     table = Table(box=None, header_style="bold")
-    for column in ("name", "version", "status", "description"):
-        table.add_column(column)
+    # Names and versions are never cut; the description gives way.
+    table.add_column("name", no_wrap=True, overflow="fold")
+    table.add_column("version", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("description", overflow="ellipsis", no_wrap=True)
     for item in servers:
         server = item.get("server", {})
         table.add_row(
@@ -76,6 +99,14 @@ def search(
             escape(str(server.get("description", ""))),
         )
     session.out.print(table)
+    _more_hint(session, answer)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _more_hint(session: Session, answer: Any) -> None:
     if isinstance(answer, dict) and answer.get("metadata", {}).get("nextCursor"):
         session.err.print("[dim]More results exist: narrow the query or raise --limit.[/]")
 
@@ -84,19 +115,26 @@ def search(
 @click.argument("name")
 @click.argument("version", default="latest", required=False)
 @click.option("--versions", "list_versions", is_flag=True, help="List every version of NAME.")
+@click.option(
+    "--include-deleted", is_flag=True, help="Show deleted versions too (they are hidden)."
+)
 @common_options
 @click.pass_context
-def show(ctx: click.Context, name: str, version: str, list_versions: bool) -> None:
+def show(
+    ctx: click.Context, name: str, version: str, list_versions: bool, include_deleted: bool
+) -> None:
     """Show NAME's server.json at VERSION (default: latest), or --versions to list them.
 
     \b
     Examples:
       mcp-publisher show io.github.alice/weather
       mcp-publisher show io.github.alice/weather 1.0.0 --json
+      mcp-publisher show io.github.alice/weather --versions --include-deleted
     """
     session = session_of(ctx)
+    query: dict[str, str | int | bool] = {"include_deleted": True} if include_deleted else {}
     if list_versions:
-        answer = _get(session, f"/v0/servers/{encode_segment(name)}/versions", {}, "listing")
+        answer = _get(session, f"/v0/servers/{encode_segment(name)}/versions", query, "listing")
         if session.json_output:
             session.emit_json(answer)
             return
@@ -108,7 +146,7 @@ def show(ctx: click.Context, name: str, version: str, list_versions: bool) -> No
                 f"{meta.get('status', '')}\t{meta.get('publishedAt', '')}{latest}"
             )
         return
-    item = _get(session, version_path(name, version), {}, f"reading {name} {version}")
+    item = _get(session, version_path(name, version), query, f"reading {name} {version}")
     if session.json_output:
         session.emit_json(item)
         return

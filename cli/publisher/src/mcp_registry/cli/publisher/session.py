@@ -1,7 +1,8 @@
 """What every command shares: the registry URL, the stored login, the output mode.
 
 The registry URL is, in order: ``--registry`` (or ``MCP_PUBLISHER_REGISTRY``), the registry
-of the stored login, then :data:`DEFAULT_REGISTRY` (the local ``./run dev`` address).
+of the stored login, the registry last logged in to (kept after ``logout``), then
+:data:`DEFAULT_REGISTRY` (the local ``./run dev`` address).
 """
 
 from __future__ import annotations
@@ -42,7 +43,9 @@ class Session:
         if self.registry_option:
             return self.registry_option.rstrip("/")
         stored = self.stored
-        return stored.registry_url if stored is not None else DEFAULT_REGISTRY
+        if stored is not None:
+            return stored.registry_url
+        return credentials.remembered_registry() or DEFAULT_REGISTRY
 
     def anonymous(self) -> JsonHttp:
         """A client for public calls (reads, validate, login exchanges)."""
@@ -68,7 +71,7 @@ class Session:
             raise PublisherError(
                 "your registry token has expired (they are short-lived)",
                 code=ExitCode.AUTH,
-                hint=f"run `mcp-publisher login {_login_name(stored.method)}` again",
+                hint=f"run `mcp-publisher login {login_name(stored.method)}` again",
             )
         return JsonHttp(url, token=stored.token, timeout=self.timeout)
 
@@ -81,7 +84,9 @@ class Session:
         self.err.print(message)
 
 
-def _login_name(method: str) -> str:
+def login_name(method: str) -> str:
+    """The name a person types after ``login`` for the registry's ``method`` (``github-at`` is
+    ``login github``); every message and ``login --list`` use it."""
     return {"github-at": "github"}.get(method, method)
 
 

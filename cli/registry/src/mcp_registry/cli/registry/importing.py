@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import json
+from pathlib import Path
 
 import click
 
@@ -31,6 +33,8 @@ def run_import(
     ``ownership`` checks packages as a publish would (``ENABLE_REGISTRY_VALIDATION``).
     """
     entries: list[ImportEntry] = []
+    malformed: list[tuple[str, str]] = []
+    index = 0
     try:
         with click.progressbar(
             read_source(source),
@@ -39,7 +43,15 @@ def run_import(
             file=None if show_progress else io.StringIO(),
         ) as pages:
             for page in pages:
-                entries.extend(entry_from_item(item) for item in page)
+                for item in page:
+                    if isinstance(item, dict):
+                        entries.append(entry_from_item(item))
+                    else:
+                        # Named by its position (0-based, across pages): it has no name.
+                        malformed.append(
+                            (f"entry {index}", f"not a JSON object ({_json_type(item)})")
+                        )
+                    index += 1
     except ImportSourceError as exc:
         raise click.ClickException(str(exc)) from None
     with click.progressbar(
@@ -55,15 +67,43 @@ def run_import(
             progress=lambda _: bar.update(1),
             ownership=ownership,
         )
+    report.rejected[:0] = malformed
     return report
 
 
-def print_report(report: ImportReport) -> None:
+def _json_type(value: object) -> str:
+    names = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+    for kind, name in names.items():
+        if isinstance(value, kind):
+            return name
+    return "a number" if isinstance(value, int | float) else type(value).__name__
+
+
+SHOWN_REJECTIONS = 20
+"""Rejections listed on the terminal; ``--rejections FILE`` keeps all of them."""
+
+
+def write_rejections(report: ImportReport, path: Path) -> None:
+    """Every rejection as a JSON array of ``{"entry", "reason"}``."""
+    rows = [{"entry": label, "reason": reason} for label, reason in report.rejected]
+    path.write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def print_report(report: ImportReport, *, rejections_file: Path | None = None) -> None:
+    """The rejections (the first :data:`SHOWN_REJECTIONS`), then the summary as the last line,
+    so it is what a terminal shows at the end."""
+    for label, reason in report.rejected[:SHOWN_REJECTIONS]:
+        click.echo(f"  rejected {label}: {reason}", err=True)
+    hidden = len(report.rejected) - SHOWN_REJECTIONS
+    if rejections_file is not None:
+        write_rejections(report, rejections_file)
+        if report.rejected:
+            click.echo(
+                f"  every rejection ({len(report.rejected)}) is in {rejections_file}", err=True
+            )
+    elif hidden > 0:
+        click.echo(f"  … and {hidden} more (--rejections FILE writes all of them)", err=True)
     click.echo(
         f"imported {report.imported}, already present {report.existing}, "
         f"rejected {len(report.rejected)}"
     )
-    for label, reason in report.rejected[:20]:
-        click.echo(f"  rejected {label}: {reason}", err=True)
-    if len(report.rejected) > 20:
-        click.echo(f"  … and {len(report.rejected) - 20} more", err=True)

@@ -11,6 +11,7 @@ import signal
 import sys
 import threading
 from dataclasses import fields
+from pathlib import Path
 from types import FrameType
 
 import click
@@ -138,11 +139,19 @@ def db_init() -> None:
 @cli.command("import")
 @click.argument("source")
 @click.option("--quiet", is_flag=True, help="no progress bar")
-def import_(source: str, quiet: bool) -> None:
+@click.option(
+    "--rejections",
+    "rejections_file",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="write every rejected entry and its reason to FILE (JSON)",
+)
+def import_(source: str, quiet: bool, rejections_file: Path | None) -> None:
     """Import server.json entries from SOURCE: a JSON array file or an official /v0/servers URL.
 
     Entries are validated like a publish (package ownership too, unless
     MCP_REGISTRY_ENABLE_REGISTRY_VALIDATION=false); existing (name, version) pairs are skipped.
+    Rejected entries are listed (the first 20, or all of them in --rejections FILE), then the
+    summary line.
     """
     from mcp_registry.cli.registry.importing import print_report, run_import
     from mcp_registry.services.publishing.wsgi import ownership_checker
@@ -157,7 +166,7 @@ def import_(source: str, quiet: bool) -> None:
         )
     finally:
         store.close()
-    print_report(report)
+    print_report(report, rejections_file=rejections_file)
     if report.rejected and not (report.imported or report.existing):
         sys.exit(1)
 
@@ -264,22 +273,26 @@ def keys_list() -> None:
 @cli.command()
 @click.option("--markdown", is_flag=True, help="print the README's configuration table")
 def config(markdown: bool) -> None:
-    """List every setting, its environment variable and its current value."""
+    """List every setting as `VARIABLE=value`, in the form the environment takes.
+
+    Booleans are `true`/`false` and lists comma-separated, so a line pastes back into an
+    environment file unchanged (secrets show as `***`, connection passwords are hidden).
+    """
     if markdown:
         click.echo(settings_table())
         return
     settings = settings_from_environment()
+    environment = settings.to_env()
     for f in fields(Settings):
         if f.metadata.get("internal"):
             continue
-        value = getattr(settings, f.name)
+        key = f"{PREFIX}{f.name.upper()}"
+        shown = environment[key]
         if f.metadata.get("secret"):
-            shown = "***" if value else ""
+            shown = "***" if shown else ""
         elif f.name == "database_url":
-            shown = _redact(value)
-        else:
-            shown = value
-        click.echo(f"{PREFIX}{f.name.upper()}={shown}")
+            shown = _redact(shown)
+        click.echo(f"{key}={shown}")
 
 
 def _redact(url: str) -> str:
