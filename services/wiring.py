@@ -62,11 +62,13 @@ class ProcessDeps:
         outbox until a relay with NATS runs)."""
         if self._bridge is None and self.settings.nats_url:
             from mcp_registry.shared.events.bridge import NatsBridge
+            from mcp_registry.shared.events.credentials import NatsCredentials
 
             self._bridge = NatsBridge(
                 self.settings.nats_url,
                 name="mcp-registry",
                 request_timeout=self.settings.nats_request_timeout,
+                credentials=NatsCredentials.from_settings(self.settings),
             )
             self._bridge.start()
         return self._bridge

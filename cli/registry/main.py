@@ -48,27 +48,34 @@ def dev() -> None:
 )
 @click.option("--bind", default=None, help="host:port (default: MCP_REGISTRY_SERVER_ADDRESS)")
 def serve(service: str, bind: str | None) -> None:
-    """Serve one SERVICE (or `all`, composed by the route table) under gunicorn."""
+    """Serve one SERVICE (or `all`, composed by the route table) under gunicorn.
+
+    With MCP_REGISTRY_TLS_CERT_FILE and MCP_REGISTRY_TLS_KEY_FILE it serves HTTPS itself.
+    """
     from mcp_registry.services.composition import WSGIApp
     from mcp_registry.services.wiring import ProcessDeps, build_composed, build_service
+    from mcp_registry.shared.config import ConfigError
     from mcp_registry.shared.web.gunicorn_app import gunicorn_options, run
+    from mcp_registry.shared.web.tls_options import tls_options
 
     settings = settings_from_environment()
     _configure_logging(settings)
+    try:
+        https = tls_options(settings)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
 
     def factory() -> WSGIApp:
         deps = ProcessDeps(settings)
         return build_composed(deps) if service == "all" else build_service(service, deps)
 
-    run(
-        factory,
-        gunicorn_options(
-            bind or settings.server_address,
-            workers=settings.workers,
-            log_level=settings.log_level,
-            proc_name=f"mcp-registry-{service}",
-        ),
+    options = gunicorn_options(
+        bind or settings.server_address,
+        workers=settings.workers,
+        log_level=settings.log_level,
+        proc_name=f"mcp-registry-{service}",
     )
+    run(factory, {**options, **https})
 
 
 @cli.group()

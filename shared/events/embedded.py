@@ -18,6 +18,7 @@ import sysconfig
 import time
 from pathlib import Path
 from types import TracebackType
+from collections.abc import Mapping
 from typing import IO, Self
 
 BINARY_NAME = "nats-server"
@@ -64,6 +65,9 @@ class EmbeddedNats:
     * :meth:`stop` sends SIGTERM (JetStream flushes and shuts down cleanly), waits up to
       ``stop_timeout`` seconds, then kills. It is idempotent.
     * ``monitor_port``: ``None`` disables HTTP monitoring; ``0`` picks a free port.
+    * ``config_file``: a nats-server configuration (users, TLS) loaded before the command-line
+      options above, which win; ``environment`` is added to the child's environment (the
+      configuration's ``$VARIABLES``, e.g. passwords).
     """
 
     def __init__(
@@ -76,8 +80,12 @@ class EmbeddedNats:
         startup_timeout: float = 10.0,
         stop_timeout: float = 10.0,
         binary: str | None = None,
+        config_file: str | os.PathLike[str] | None = None,
+        environment: Mapping[str, str] | None = None,
     ) -> None:
         self._store_dir = Path(store_dir)
+        self._config_file = config_file
+        self._environment = dict(environment or {})
         self._host = host
         self._port = port
         self._monitor_port = monitor_port
@@ -146,10 +154,16 @@ class EmbeddedNats:
         ]
         if self._monitor_port is not None:
             args += ["-m", str(self._monitor_port or -1)]
+        if self._config_file is not None:
+            args += ["-c", str(self._config_file)]
         self._log = self.log_path.open("ab")
         try:
             self._process = subprocess.Popen(
-                args, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT
+                args,
+                stdin=subprocess.DEVNULL,
+                stdout=self._log,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, **self._environment} if self._environment else None,
             )
         except OSError as exc:
             self._cleanup_process()
