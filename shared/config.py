@@ -71,9 +71,7 @@ class Settings:
     nats_cert_file: str = field(
         default="", metadata={"doc": "client certificate for NATS mutual TLS (with `KEY_FILE`)"}
     )
-    nats_key_file: str = field(
-        default="", metadata={"doc": "private key of `NATS_CERT_FILE`"}
-    )
+    nats_key_file: str = field(default="", metadata={"doc": "private key of `NATS_CERT_FILE`"})
     tls_cert_file: str = field(
         default="",
         metadata={
@@ -81,9 +79,7 @@ class Settings:
             "empty = plain HTTP"
         },
     )
-    tls_key_file: str = field(
-        default="", metadata={"doc": "private key (PEM) of `TLS_CERT_FILE`"}
-    )
+    tls_key_file: str = field(default="", metadata={"doc": "private key (PEM) of `TLS_CERT_FILE`"})
     seed_from: str = field(
         default="", metadata={"doc": "JSON file or /v0/servers URL imported at start-up"}
     )

@@ -148,6 +148,28 @@ def db_init() -> None:
     click.echo(f"database ready: {_redact(settings.effective_database_url)}")
 
 
+@cli.command("export")
+@click.argument("target", type=click.Path(dir_okay=False, allow_dash=True), default="-")
+def export(target: str) -> None:
+    """Write the whole catalog to TARGET (default: standard output) as one JSON document.
+
+    Every version of every server, any status, with its timestamps and latest flag;
+    `mcp-registry import` of the file restores it exactly into an empty database of either
+    backend (a migration from SQLite to MongoDB, or a move between clusters).
+    """
+    from mcp_registry.cli.registry.exporting import write_export
+    from mcp_registry.shared.storage.factory import open_store
+
+    settings = settings_from_environment()
+    store = open_store(settings.effective_database_url)
+    try:
+        store.init()
+        count = write_export(store, target)
+    finally:
+        store.close()
+    click.echo(f"exported {count} versions", err=True)
+
+
 @cli.command("import")
 @click.argument("source")
 @click.option("--quiet", is_flag=True, help="no progress bar")
@@ -156,15 +178,22 @@ def import_(source: str, quiet: bool) -> None:
 
     Entries are validated like a publish (package ownership too, unless
     MCP_REGISTRY_ENABLE_REGISTRY_VALIDATION=false); existing (name, version) pairs are skipped.
+    A file written by `mcp-registry export` is restored as it is instead (statuses and
+    timestamps included), into a database that has no servers yet.
     """
+    from mcp_registry.cli.registry.exporting import read_export, restore_export
     from mcp_registry.cli.registry.importing import print_report, run_import
     from mcp_registry.services.publishing.wsgi import ownership_checker
     from mcp_registry.shared.storage.factory import open_store
 
     settings = settings_from_environment()
+    dump = read_export(source)
     store = open_store(settings.effective_database_url)
     try:
         store.init()
+        if dump is not None:
+            restore_export(dump, store)
+            return
         report = run_import(
             source, store, show_progress=not quiet, ownership=ownership_checker(settings)
         )

@@ -16,9 +16,9 @@ import subprocess
 import sys
 import sysconfig
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
-from collections.abc import Mapping
 from typing import IO, Self
 
 BINARY_NAME = "nats-server"

@@ -80,9 +80,7 @@ def render_authorization() -> str:
         "  users = [",
     ]
     for entry in USERS:
-        publish = (
-            f"{{ allow: {_subjects(entry.publish)} }}" if entry.publish else '{ deny: [">"] }'
-        )
+        publish = f"{{ allow: {_subjects(entry.publish)} }}" if entry.publish else '{ deny: [">"] }'
         lines += [
             "    {",
             f"      user: {entry.name}",

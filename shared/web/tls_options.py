@@ -21,7 +21,10 @@ def tls_options(settings: Settings) -> dict[str, Any]:
     """
     if not settings.tls_cert_file:
         return {}
-    for name, value in (("TLS_CERT_FILE", settings.tls_cert_file), ("TLS_KEY_FILE", settings.tls_key_file)):
+    for name, value in (
+        ("TLS_CERT_FILE", settings.tls_cert_file),
+        ("TLS_KEY_FILE", settings.tls_key_file),
+    ):
         if not Path(value).is_file():
             raise ConfigError(f"{PREFIX}{name}: no such file: {value}")
     return {"certfile": settings.tls_cert_file, "keyfile": settings.tls_key_file}

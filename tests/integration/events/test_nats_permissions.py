@@ -83,7 +83,9 @@ def test_a_wrong_password_is_refused(secured: SecuredNats, make_bridge: BridgeFa
     )
     assert not bridge.wait_connected(1)
     log = secured.server.log_path
-    wait_until(lambda: "authentication error - user \"relay\"" in log.read_text().lower(), what="the refusal")
+    wait_until(
+        lambda: 'authentication error - user "relay"' in log.read_text().lower(), what="the refusal"
+    )
 
 
 def test_the_relay_stores_events_that_discovery_receives(
@@ -107,9 +109,7 @@ def test_the_relay_stores_events_that_discovery_receives(
     assert received == [(SERVER_PUBLISHED, {"name": "io.github.a/b", "version": "1.0.0"})]
 
 
-def test_identity_asks_domains_for_grants(
-    secured: SecuredNats, make_bridge: BridgeFactory
-) -> None:
+def test_identity_asks_domains_for_grants(secured: SecuredNats, make_bridge: BridgeFactory) -> None:
     domains = make_bridge(secured.url_for("domains"), name="domains")
     domains.reply(DOMAINS_GRANTS, lambda payload: {"echo": payload}, queue="domains")
     assert domains.wait_connected(5)
@@ -131,9 +131,7 @@ def test_discovery_cannot_answer_grants(secured: SecuredNats, make_bridge: Bridg
         identity.request(DOMAINS_GRANTS, {"subject": "x"}, timeout=0.5)
 
 
-def test_clients_verify_the_servers_certificate(
-    tmp_path: Path, make_bridge: BridgeFactory
-) -> None:
+def test_clients_verify_the_servers_certificate(tmp_path: Path, make_bridge: BridgeFactory) -> None:
     ca = TestCA(tmp_path)
     ca.server_context("localhost")
     running = start_secured_nats(
