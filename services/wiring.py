@@ -45,7 +45,8 @@ class ProcessDeps:
     def store(self) -> ServerStore:
         if self._store is None:
             store = open_store(self.settings.effective_database_url)
-            store.init()
+            if self.settings.database_init:
+                store.init()
             self._store = store
         return self._store
 

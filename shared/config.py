@@ -55,6 +55,13 @@ class Settings:
             "empty = SQLite in the data dir"
         },
     )
+    database_init: bool = field(
+        default=True,
+        metadata={
+            "doc": "create indexes and repair unfinished writes when a process opens the "
+            "database; false for a read-only database user (`mcp-registry db init` does it)"
+        },
+    )
     nats_url: str = field(
         default="", metadata={"doc": "external NATS server; empty = start an embedded nats-server"}
     )

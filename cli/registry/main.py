@@ -136,16 +136,55 @@ def db() -> None:
 
 @db.command("init")
 def db_init() -> None:
-    """Create tables/collections and indexes (idempotent)."""
+    """Create tables/collections and indexes, and migrate the schema (idempotent).
+
+    Covers the catalog and the verified domains. Safe to re-run; deployments run it before
+    the services of a new version start (the chart's hook Job, the compose `init` service).
+    """
     from mcp_registry.shared.storage.factory import open_store
 
     settings = settings_from_environment()
+    from mcp_registry.shared.storage.domain_factory import domain_store_for
+
     store = open_store(settings.effective_database_url)
     try:
         store.init()
+        domain_store_for(store).init()
     finally:
         store.close()
     click.echo(f"database ready: {_redact(settings.effective_database_url)}")
+
+
+@db.command("users")
+def db_users() -> None:
+    """Create or update the registry's MongoDB users (idempotent; needs an admin URL).
+
+    MCP_REGISTRY_DATABASE_URL connects as an administrator; MONGODB_APP_USER/_PASSWORD name
+    the application user (readWrite), MONGODB_DISCOVERY_USER/_PASSWORD discovery's read-only
+    user, both in the URL's database. Existing users get the given password and role.
+    """
+    import os
+
+    from pymongo import MongoClient
+
+    from mcp_registry.cli.registry.mongo_users import UsersError, ensure_users, users_from_environment
+    from mcp_registry.shared.storage.factory import mongo_database
+
+    settings = settings_from_environment()
+    url = settings.effective_database_url
+    if not url.startswith(("mongodb://", "mongodb+srv://")):
+        raise click.ClickException("db users needs a MongoDB MCP_REGISTRY_DATABASE_URL")
+    database = mongo_database(url)
+    try:
+        users = users_from_environment(os.environ, database)
+    except UsersError as exc:
+        raise click.ClickException(str(exc)) from None
+    client: MongoClient[dict[str, object]] = MongoClient(url)
+    try:
+        for line in ensure_users(client[database], users):
+            click.echo(line)
+    finally:
+        client.close()
 
 
 @cli.command("export")

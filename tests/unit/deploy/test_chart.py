@@ -139,7 +139,8 @@ def test_defaults_bundle_mongodb_and_nats() -> None:
     (container,) = _containers(by_kind(docs, "Deployment")[f"{FULLNAME}-publishing"])
     url = _env(container)["MCP_REGISTRY_DATABASE_URL"]
     assert url == (
-        f"mongodb://{FULLNAME}-mongodb-0.{FULLNAME}-mongodb:27017/mcp_registry?replicaSet=rs0"
+        f"mongodb://$(MONGODB_USER):$(MONGODB_PASSWORD)@{FULLNAME}-mongodb-0.{FULLNAME}-mongodb"
+        ":27017/mcp_registry?replicaSet=rs0&authSource=mcp_registry"
     )
     for statefulset in sets.values():
         assert statefulset["spec"]["volumeClaimTemplates"]
