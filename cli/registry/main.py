@@ -167,7 +167,11 @@ def db_users() -> None:
 
     from pymongo import MongoClient
 
-    from mcp_registry.cli.registry.mongo_users import UsersError, ensure_users, users_from_environment
+    from mcp_registry.cli.registry.mongo_users import (
+        UsersError,
+        ensure_users,
+        users_from_environment,
+    )
     from mcp_registry.shared.storage.factory import mongo_database
 
     settings = settings_from_environment()

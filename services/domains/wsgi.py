@@ -22,8 +22,12 @@ if TYPE_CHECKING:
 def build(deps: ProcessDeps) -> falcon.App[falcon.Request, falcon.Response]:
     """The domains app of this worker; with NATS, it also answers ``registry.domains.grants``."""
     settings = deps.settings
+    from mcp_registry.shared.web.metrics import set_live_collector
+    from mcp_registry.shared.web.store_gauges import DomainGauges
+
     store = domain_store_for(deps.store)
     store.init()
+    set_live_collector("domains", DomainGauges(store))
     policy = Policy.from_settings(settings)
     verifier = DomainVerifier(store, DnsProbe.from_settings(settings), policy)
     if deps.bridge is not None:
