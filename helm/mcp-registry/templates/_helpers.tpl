@@ -258,3 +258,15 @@ NATS CA when NATS speaks TLS, and (identity only: "signing") the signing-key Sec
   readOnly: true
 {{- end }}
 {{- end }}
+
+{{/* The HTTPRoute filter that adds Strict-Transport-Security to every response (gateway.hsts). */}}
+{{- define "mcp-registry.hstsFilter" -}}
+{{- with .Values.gateway.hsts }}
+filters:
+  - type: ResponseHeaderModifier
+    responseHeaderModifier:
+      set:
+        - name: Strict-Transport-Security
+          value: {{ . | quote }}
+{{- end }}
+{{- end }}
