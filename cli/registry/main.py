@@ -315,6 +315,55 @@ def keys_rotate() -> None:
     )
 
 
+@keys.command("kubernetes-secret")
+@click.argument("name")
+@click.option("--generate", "action", flag_value="generate", help="a Secret with a first key")
+@click.option(
+    "--rotate",
+    "action",
+    flag_value="rotate",
+    help="rotate the Secret read from standard input (kubectl get secret NAME -o json)",
+)
+@click.option("--namespace", default="", help="namespace written into the manifest")
+def keys_kubernetes_secret(name: str, action: str | None, namespace: str) -> None:
+    """Print the Secret NAME holding a key directory, for identity on Kubernetes.
+
+    \b
+    First:   mcp-registry keys kubernetes-secret NAME --generate | kubectl create -f -
+    Rotate:  kubectl get secret NAME -o json \\
+               | mcp-registry keys kubernetes-secret NAME --rotate | kubectl replace -f -
+
+    A rotation publishes the new key at once and signs with it after
+    MCP_REGISTRY_JWT_KEY_ACTIVATION_DELAY (run it with identity's settings); see
+    docs/deploy.md for the delay a Secret volume needs.
+    """
+    import json
+    from datetime import timedelta
+
+    from mcp_registry.cli.registry.key_secret import change_in_secret, read_secret
+    from mcp_registry.shared.auth.signing_keys import KeyDirectory, SigningKeyError
+
+    if action is None:
+        raise click.UsageError("say --generate (a first key) or --rotate (stdin's Secret)")
+    settings = settings_from_environment()
+
+    def rotate(directory: KeyDirectory) -> object:
+        return directory.rotate(
+            timedelta(seconds=settings.jwt_key_retention),
+            activation_delay=timedelta(seconds=settings.jwt_key_activation_delay),
+        )
+
+    try:
+        if action == "generate":
+            document = change_in_secret(name, None, KeyDirectory.generate, namespace=namespace)
+        else:
+            current = read_secret(sys.stdin.read())
+            document = change_in_secret(name, current, rotate, namespace=namespace)
+    except SigningKeyError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps(document, indent=2))
+
+
 @keys.command("list")
 def keys_list() -> None:
     """Show each key: id, status (current, next or retired), created, and its window's edge.

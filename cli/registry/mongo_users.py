@@ -60,7 +60,7 @@ def users_from_environment(environ: Mapping[str, str], database: str) -> list[Da
 class CommandTarget(Protocol):
     """What :func:`ensure_users` needs of a pymongo ``Database``."""
 
-    def command(self, command: Mapping[str, Any]) -> Mapping[str, Any]: ...
+    def command(self, command: dict[str, Any]) -> Mapping[str, Any]: ...
 
 
 def ensure_users(database: CommandTarget, users: list[DatabaseUser]) -> list[str]:
