@@ -69,11 +69,19 @@ def _deployment(docs: list[dict[str, Any]], name: str) -> dict[str, Any]:
 def test_mongodb_requires_authentication(default: list[dict[str, Any]]) -> None:
     mongo = by_kind(default, "StatefulSet")[f"{FULLNAME}-mongodb"]
     container = _container(mongo)
-    assert "--keyFile" in container["args"]
+    assert container["command"] == ["sh", "-c"]
+    launcher, *mongod = container["args"]
+    assert mongod[0] == "mongod"
+    assert "--keyFile" in mongod
+    # Only member 0 creates users; the others must start empty to join the replica set.
+    assert launcher == (
+        'if [ "${POD_NAME##*-}" = 0 ]; then exec docker-entrypoint.sh "$0" "$@"; '
+        'else exec "$0" "$@"; fi'
+    )
     env = _env(container)
     assert env["MONGO_INITDB_ROOT_PASSWORD"]["secretKeyRef"]["key"] == "root-password"
-    for probe in ("readinessProbe", "livenessProbe"):
-        assert "-u root" in container[probe]["exec"]["command"][-1]
+    assert "-u root" in container["readinessProbe"]["exec"]["command"][-1]
+    assert "-u" not in container["livenessProbe"]["exec"]["command"]
     (init,) = _pod(mongo)["initContainers"]
     assert "chmod 0400" in init["command"][-1]
     secret = by_kind(default, "Secret")[f"{FULLNAME}-mongodb"]
