@@ -155,3 +155,51 @@ def test_clients_verify_the_servers_certificate(tmp_path: Path, make_bridge: Bri
         assert not distrusting.wait_connected(1)
     finally:
         running.server.stop()
+
+
+def test_the_charts_own_configuration_with_tls(tmp_path: Path, make_bridge: BridgeFactory) -> None:
+    """The nats.conf the chart renders (users and TLS) loads in nats-server and enforces both."""
+    pytest.importorskip("helm_python", reason="helm-python-sdk (the Helm engine)")
+    import secrets
+
+    from mcp_registry.shared.events.embedded import EmbeddedNats
+    from mcp_registry.shared.events.nats_users import USERS
+    from tests.unit.deploy.repo import FULLNAME, by_kind, load_values, objects, render
+
+    config = by_kind(objects(render(load_values("hardened"))), "ConfigMap")[f"{FULLNAME}-nats"]
+    ca = TestCA(tmp_path)
+    ca.server_context("localhost")
+    certs = tmp_path / "nats-tls"
+    certs.mkdir()
+    (certs / "tls.crt").write_bytes((tmp_path / "localhost.pem").read_bytes())
+    (certs / "tls.key").write_bytes((tmp_path / "localhost.key").read_bytes())
+    (certs / "ca.crt").write_bytes(ca.ca_file.read_bytes())
+    conf_dir = tmp_path / "etc-nats"
+    conf_dir.mkdir()
+    for name, text in config["data"].items():
+        (conf_dir / name).write_text(text.replace("/etc/nats-tls/", f"{certs}/"))
+    passwords = {u.name: "p" + secrets.token_hex(16) for u in USERS}
+    server = EmbeddedNats(
+        tmp_path / "store",
+        config_file=conf_dir / "nats.conf",
+        environment={u.password_variable: passwords[u.name] for u in USERS},
+    )
+    server.start()
+    try:
+        url = server.url.replace("127.0.0.1", "localhost")
+
+        def credentials(user: str) -> NatsCredentials:
+            return NatsCredentials(
+                user=user, password=passwords[user], tls=True, ca_file=str(ca.ca_file)
+            )
+
+        relay = make_bridge(url, name="relay", credentials=credentials("relay"))
+        assert relay.wait_connected(5)
+        relay.ensure_stream()
+        discovery = make_bridge(url, name="discovery", credentials=credentials("discovery"))
+        assert discovery.wait_connected(5)
+        with pytest.raises(UpstreamUnavailable):
+            # No permission on the stream API: JetStream never answers discovery.
+            discovery.ensure_stream(timeout=1)
+    finally:
+        server.stop()
