@@ -218,6 +218,8 @@ def test_rolling_upgrades_keep_serving(scenario: str) -> None:
         if "worker" not in name:
             assert container["readinessProbe"], name
             assert container["livenessProbe"], name
+            # Serve on while the endpoint is being removed from every proxy.
+            assert container["lifecycle"]["preStop"]["exec"]["command"] == ["sleep", "5"], name
     for service in ("discovery", "publishing", "identity"):
         assert f"{FULLNAME}-{service}" in budgets, service
 
