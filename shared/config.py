@@ -410,6 +410,10 @@ class Settings:
             raise ConfigError(f"{PREFIX}JWKS_URL: expected an http(s) URL, got {self.jwks_url!r}")
         if self.jwks_max_age <= 0:
             raise ConfigError(f"{PREFIX}JWKS_MAX_AGE: must be positive")
+        if bool(self.nats_cert_file) != bool(self.nats_key_file):
+            raise ConfigError(f"{PREFIX}NATS_CERT_FILE and {PREFIX}NATS_KEY_FILE go together")
+        if self.nats_password and not self.nats_user:
+            raise ConfigError(f"{PREFIX}NATS_PASSWORD needs {PREFIX}NATS_USER")
         if bool(self.tls_cert_file) != bool(self.tls_key_file):
             raise ConfigError(f"{PREFIX}TLS_CERT_FILE and {PREFIX}TLS_KEY_FILE go together")
         if self.oidc_enabled and not (self.oidc_issuer and self.oidc_client_id):
