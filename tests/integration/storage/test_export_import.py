@@ -144,3 +144,18 @@ def test_restore_refuses_documents_it_cannot_read(
 ) -> None:
     with pytest.raises(DumpError, match=message):
         restore_catalog(document, make_store())
+
+
+def test_an_export_pages_through_a_large_catalog(tmp_path: Path) -> None:
+    source = SqliteServerStore(tmp_path / "large.db")
+    try:
+        source.init()
+        for i in range(501):  # one more than a page of the export's reads
+            source.publish(new_version(f"io.github.a/s{i:04d}", "1.0.0"), actor=ACTOR, now=at(i))
+        exported = export_catalog(source)
+    finally:
+        source.close()
+    names = [v["name"] for v in exported["versions"]]
+    assert len(names) == len(set(names)) == 501
+    migrated = _restored_into_sqlite(exported, tmp_path / "large-migrated.db")
+    assert _comparable(migrated) == _comparable(exported)
