@@ -20,6 +20,7 @@ VALUES_FILES = {
     "default": None,
     "production": CHART / "ci" / "production-values.yaml",
     "external": CHART / "ci" / "external-values.yaml",
+    "hardened": CHART / "ci" / "hardened-values.yaml",
 }
 
 

@@ -20,7 +20,7 @@ from .repo import FULLNAME, VALUES_FILES, by_kind, load_values, objects, render
 helm_python = pytest.importorskip("helm_python", reason="helm-python-sdk (the Helm engine)")
 
 KUBERNETES_VERSION = "1.30.0"
-CRD_KINDS = {"HTTPRoute"}
+CRD_KINDS = {"HTTPRoute", "Gateway", "ServiceMonitor", "PrometheusRule"}
 WORKLOAD_KINDS = ("Deployment", "StatefulSet")
 
 
@@ -139,7 +139,8 @@ def test_defaults_bundle_mongodb_and_nats() -> None:
     (container,) = _containers(by_kind(docs, "Deployment")[f"{FULLNAME}-publishing"])
     url = _env(container)["MCP_REGISTRY_DATABASE_URL"]
     assert url == (
-        f"mongodb://{FULLNAME}-mongodb-0.{FULLNAME}-mongodb:27017/mcp_registry?replicaSet=rs0"
+        f"mongodb://$(MONGODB_USER):$(MONGODB_PASSWORD)@{FULLNAME}-mongodb-0.{FULLNAME}-mongodb"
+        ":27017/mcp_registry?replicaSet=rs0&authSource=mcp_registry"
     )
     for statefulset in sets.values():
         assert statefulset["spec"]["volumeClaimTemplates"]
@@ -223,8 +224,12 @@ def _secret_holders(docs: list[dict[str, Any]], scenario: str) -> set[str]:
     rendered = {
         name for name, secret in by_kind(docs, "Secret").items() if SIGNING_KEY in secret["data"]
     }
-    existing = load_values(scenario).get("secrets", {}).get("existingSecret")
-    return rendered | ({existing} if existing else set())
+    values = load_values(scenario)
+    existing = {
+        values.get("secrets", {}).get("existingSecret"),
+        values.get("signingKeys", {}).get("existingSecret"),
+    }
+    return rendered | {name for name in existing if name}
 
 
 def test_only_identity_gets_the_signing_key(docs: list[dict[str, Any]], scenario: str) -> None:

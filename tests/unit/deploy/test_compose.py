@@ -52,7 +52,7 @@ def test_every_service_and_worker_runs_from_the_one_image(compose: dict[str, Any
 
 
 def test_registry_containers_are_read_only_with_writable_tmp(compose: dict[str, Any]) -> None:
-    for name in (*SERVICES, "relay", "domains-worker", "init", "ingress"):
+    for name in (*SERVICES, "relay", "domains-worker", "init", "ingress", "ingress-tls"):
         service = compose["services"][name]
         assert service["read_only"] is True, name
         assert "/tmp" in service["tmpfs"], name
@@ -131,3 +131,19 @@ def test_registry_containers_verify_with_identitys_jwks(compose: dict[str, Any])
     # The URL's host and port are identity's compose name and listen address.
     identity_env = compose["services"]["identity"]["environment"]
     assert identity_env["MCP_REGISTRY_SERVER_ADDRESS"].endswith(":8080")
+
+
+def test_the_tls_profile_serves_the_router_over_https(compose: dict[str, Any]) -> None:
+    tls = compose["services"]["ingress-tls"]
+    assert tls["profiles"] == ["tls"]
+    assert tls["ports"] == ["${MCP_REGISTRY_TLS_PORT:-8443}:8443"]
+    mounts = {v.split(":")[0]: v.split(":")[1] for v in tls["volumes"]}
+    assert mounts["./deploy/nginx/tls.conf"] == "/etc/nginx/conf.d/tls.conf"
+    assert mounts["./deploy/tls"] == "/etc/nginx/tls"
+    # The same routing as the plain ingress, behind TLS.
+    plain = compose["services"]["ingress"]["volumes"]
+    assert set(plain) <= set(tls["volumes"])
+    assert all(v.endswith(":ro") for v in tls["volumes"])
+    assert tls["read_only"] is True
+    assert (ROOT / "deploy" / "nginx" / "tls.conf").is_file()
+    assert "tls.key" in (ROOT / "deploy" / "tls" / ".gitignore").read_text()

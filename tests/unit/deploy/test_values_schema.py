@@ -54,6 +54,13 @@ def test_values_validate(scenario: str) -> None:
         {"router": {"service": {"type": "ExternalName"}}},
         {"unknownKey": True},
         {"config": {"extraEnv": {"lower_case": "x"}}},
+        {"mongodb": {"auth": {"appUser": "has space"}}},
+        {"nats": {"tls": {"enabled": "yes"}}},
+        {"networkPolicy": {"externalEgress": [{"except": ["10.0.0.0/8"]}]}},
+        {"backup": {"retentionDays": 0}},
+        {"metrics": {"serviceMonitor": {"interval": "often"}}},
+        {"gateway": {"create": {"tls": True}}},
+        {"initJob": {"activeDeadlineSeconds": 5}},
     ],
 )
 def test_mistakes_are_rejected(override: dict[str, Any]) -> None:

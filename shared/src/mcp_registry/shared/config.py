@@ -64,9 +64,38 @@ class Settings:
             "empty = SQLite in the data dir"
         },
     )
+    database_init: bool = field(
+        default=True,
+        metadata={
+            "doc": "create indexes and repair unfinished writes when a process opens the "
+            "database; false for a read-only database user (`mcp-registry db init` does it)"
+        },
+    )
     nats_url: str = field(
         default="", metadata={"doc": "external NATS server; empty = start an embedded nats-server"}
     )
+    nats_user: str = field(
+        default="", metadata={"doc": "NATS user name (the chart gives each service its own)"}
+    )
+    nats_password: str = field(
+        default="", metadata={"doc": "password of `NATS_USER`", "secret": True}
+    )
+    nats_ca_file: str = field(
+        default="",
+        metadata={"doc": "CA bundle the NATS server's certificate must chain to (implies TLS)"},
+    )
+    nats_cert_file: str = field(
+        default="", metadata={"doc": "client certificate for NATS mutual TLS (with `KEY_FILE`)"}
+    )
+    nats_key_file: str = field(default="", metadata={"doc": "private key of `NATS_CERT_FILE`"})
+    tls_cert_file: str = field(
+        default="",
+        metadata={
+            "doc": "certificate chain (PEM) `mcp-registry serve` terminates HTTPS with; "
+            "empty = plain HTTP"
+        },
+    )
+    tls_key_file: str = field(default="", metadata={"doc": "private key (PEM) of `TLS_CERT_FILE`"})
     seed_from: str = field(
         default="", metadata={"doc": "JSON file or /v0/servers URL imported at start-up"}
     )
@@ -400,6 +429,12 @@ class Settings:
             raise ConfigError(f"{PREFIX}JWKS_URL: expected an http(s) URL, got {self.jwks_url!r}")
         if self.jwks_max_age <= 0:
             raise ConfigError(f"{PREFIX}JWKS_MAX_AGE: must be positive")
+        if bool(self.nats_cert_file) != bool(self.nats_key_file):
+            raise ConfigError(f"{PREFIX}NATS_CERT_FILE and {PREFIX}NATS_KEY_FILE go together")
+        if self.nats_password and not self.nats_user:
+            raise ConfigError(f"{PREFIX}NATS_PASSWORD needs {PREFIX}NATS_USER")
+        if bool(self.tls_cert_file) != bool(self.tls_key_file):
+            raise ConfigError(f"{PREFIX}TLS_CERT_FILE and {PREFIX}TLS_KEY_FILE go together")
         if self.oidc_enabled and not (self.oidc_issuer and self.oidc_client_id):
             raise ConfigError(
                 f"{PREFIX}OIDC_ENABLED needs {PREFIX}OIDC_ISSUER and {PREFIX}OIDC_CLIENT_ID"

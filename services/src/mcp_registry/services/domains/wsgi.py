@@ -21,7 +21,11 @@ from mcp_registry.shared.process_resources import ProcessResources
 def build(deps: ProcessResources) -> falcon.App[falcon.Request, falcon.Response]:
     """The domains app of this worker; with NATS, it also answers ``registry.domains.grants``."""
     settings = deps.settings
+    from mcp_registry.shared.web.metrics import set_live_collector
+    from mcp_registry.shared.web.store_gauges import DomainGauges
+
     store = deps.domains
+    set_live_collector("domains", DomainGauges(store))
     policy = Policy.from_settings(settings)
     verifier = DomainVerifier(store, DnsProbe.from_settings(settings), policy)
     if deps.bridge is not None:

@@ -37,8 +37,13 @@ def build(deps: ProcessResources) -> falcon.App[falcon.Request, falcon.Response]
     Tokens are verified with identity's published keys when ``JWKS_URL`` is set, else
     with the local key ring (see ``verification_keys``).
     """
+    from mcp_registry.shared.web.metrics import set_live_collector
+    from mcp_registry.shared.web.store_gauges import OutboxGauges
+
     settings = deps.settings
     bridge = deps.bridge
+    # Publishing writes the outbox, so its /metrics tells how far delivery lags behind.
+    set_live_collector("outbox", OutboxGauges(deps.store.database))
     return create_app(
         settings,
         store=deps.store,

@@ -37,7 +37,10 @@ class ProcessDeps:
         """The database and its stores, opened and initialized on first use."""
         if self._stores is None:
             stores = open_database(self.settings.effective_database_url)
-            stores.init()
+            # Off where the process's database user may only read (discovery in production):
+            # `mcp-registry db init` prepares the database instead.
+            if self.settings.database_init:
+                stores.init()
             self._stores = stores
         return self._stores
 
@@ -70,11 +73,13 @@ class ProcessDeps:
         outbox until a relay with NATS runs)."""
         if self._bridge is None and self.settings.nats_url:
             from mcp_registry.shared.events.bridge import NatsBridge
+            from mcp_registry.shared.events.credentials import NatsCredentials
 
             self._bridge = NatsBridge(
                 self.settings.nats_url,
                 name="mcp-registry",
                 request_timeout=self.settings.nats_request_timeout,
+                credentials=NatsCredentials.from_settings(self.settings),
             )
             self._bridge.start()
         return self._bridge

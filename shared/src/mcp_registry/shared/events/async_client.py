@@ -28,6 +28,7 @@ from nats.js.errors import NoStreamResponseError
 from mcp_registry.shared.errors import BadRequest, RegistryError, UpstreamUnavailable
 from mcp_registry.shared.event_model import OutboxEvent
 from mcp_registry.shared.events import wire
+from mcp_registry.shared.events.credentials import NatsCredentials
 from mcp_registry.shared.events.stream import StreamSettings, ensure_stream
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,9 @@ class AsyncNatsClient:
 
     ``request_timeout`` bounds requests and JetStream publish acks unless a call says
     otherwise; ``reconnect_wait`` is the pause between connection attempts;
-    ``drain_timeout`` bounds how long :meth:`close` waits for in-flight handlers.
+    ``drain_timeout`` bounds how long :meth:`close` waits for in-flight handlers;
+    ``credentials`` are the user, password and TLS options (see
+    :class:`~mcp_registry.shared.events.credentials.NatsCredentials`).
     """
 
     def __init__(
@@ -82,8 +85,10 @@ class AsyncNatsClient:
         reconnect_wait: float = 1.0,
         drain_timeout: float = 2.0,
         stream: StreamSettings | None = None,
+        credentials: NatsCredentials | None = None,
     ) -> None:
         self._url = url
+        self._credentials = credentials or NatsCredentials()
         self._name = name
         self._request_timeout = request_timeout
         self._connect_timeout = connect_timeout
@@ -338,6 +343,7 @@ class AsyncNatsClient:
             error_cb=self._on_error,
             disconnected_cb=self._on_disconnected,
             reconnected_cb=self._on_reconnected,
+            **self._credentials.connect_options(),
         )
         index = 0
         # A subscribe() arriving while this loop awaits is appended and picked up here.

@@ -26,6 +26,7 @@ from typing import Any, Self, TypeVar
 from mcp_registry.shared.errors import UpstreamUnavailable
 from mcp_registry.shared.event_model import OutboxEvent
 from mcp_registry.shared.events.async_client import AsyncNatsClient, ConnectListener
+from mcp_registry.shared.events.credentials import NatsCredentials
 from mcp_registry.shared.events.stream import StreamSettings
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ class NatsBridge:
         drain_timeout: float = 2.0,
         handler_threads: int = 4,
         stream: StreamSettings | None = None,
+        credentials: NatsCredentials | None = None,
     ) -> None:
         self._client = AsyncNatsClient(
             url,
@@ -73,6 +75,7 @@ class NatsBridge:
             reconnect_wait=reconnect_wait,
             drain_timeout=drain_timeout,
             stream=stream,
+            credentials=credentials,
         )
         self._name = name
         self._request_timeout = request_timeout

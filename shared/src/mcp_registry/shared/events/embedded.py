@@ -16,6 +16,7 @@ import subprocess
 import sys
 import sysconfig
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Self
@@ -67,6 +68,9 @@ class EmbeddedNats:
     * ``own_session``: run the server in a session of its own, so a terminal's Ctrl-C (sent to
       the whole foreground process group) reaches only the supervisor, which stops the
       server last, after every client has disconnected (no client warnings on a clean stop).
+    * ``config_file``: a nats-server configuration (users, TLS) loaded before the command-line
+      options above, which win; ``environment`` is added to the child's environment (the
+      configuration's ``$VARIABLES``, e.g. passwords).
     """
 
     def __init__(
@@ -80,9 +84,13 @@ class EmbeddedNats:
         stop_timeout: float = 10.0,
         binary: str | None = None,
         own_session: bool = False,
+        config_file: str | os.PathLike[str] | None = None,
+        environment: Mapping[str, str] | None = None,
     ) -> None:
         self._store_dir = Path(store_dir)
         self._own_session = own_session
+        self._config_file = config_file
+        self._environment = dict(environment or {})
         self._host = host
         self._port = port
         self._monitor_port = monitor_port
@@ -151,6 +159,8 @@ class EmbeddedNats:
         ]
         if self._monitor_port is not None:
             args += ["-m", str(self._monitor_port or -1)]
+        if self._config_file is not None:
+            args += ["-c", str(self._config_file)]
         self._log = self.log_path.open("ab")
         try:
             self._process = subprocess.Popen(
@@ -159,6 +169,7 @@ class EmbeddedNats:
                 stdout=self._log,
                 stderr=subprocess.STDOUT,
                 start_new_session=self._own_session,
+                env={**os.environ, **self._environment} if self._environment else None,
             )
         except OSError as exc:
             self._cleanup_process()

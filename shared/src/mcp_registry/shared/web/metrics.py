@@ -27,6 +27,7 @@ from prometheus_client import (
     generate_latest,
 )
 from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 """Set (by the gunicorn runner) to the directory the workers' metric files live in."""
@@ -121,18 +122,42 @@ class MetricsMiddleware:
             found.duration.labels(self._service, route).observe(time.perf_counter() - started)
 
 
+_live: dict[str, Collector] = {}
+_live_lock = threading.Lock()
+
+
+def set_live_collector(key: str, collector: Collector) -> None:
+    """Serve ``collector`` on ``/metrics`` of this process, computed at each scrape.
+
+    For state every process shares (the outbox backlog): one collector per ``key``, the last
+    app built in this process wins, so rebuilding an app never duplicates a metric.
+    """
+    with _live_lock:
+        _live[key] = collector
+
+
+def _live_exposition() -> bytes:
+    registry = CollectorRegistry(auto_describe=False)
+    with _live_lock:
+        collectors = list(_live.values())
+    for collector in collectors:
+        registry.register(collector)
+    return generate_latest(registry)
+
+
 def exposition() -> bytes:
     """The metrics of this server in the Prometheus text format.
 
     In multiprocess mode a fresh registry collects every worker's files; otherwise the
-    process's default registry (with its process and platform collectors) is rendered.
+    process's default registry (with its process and platform collectors) is rendered. The
+    live collectors follow, computed now by this process.
     """
     directory = os.environ.get(MULTIPROC_ENV)
     if directory:
         registry = CollectorRegistry()
         MultiProcessCollector(registry, path=directory)  # type: ignore[no-untyped-call]
-        return generate_latest(registry)
-    return generate_latest(REGISTRY)
+        return generate_latest(registry) + _live_exposition()
+    return generate_latest(REGISTRY) + _live_exposition()
 
 
 class MetricsResource:

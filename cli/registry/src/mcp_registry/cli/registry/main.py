@@ -49,15 +49,24 @@ def dev() -> None:
 )
 @click.option("--bind", default=None, help="host:port (default: MCP_REGISTRY_SERVER_ADDRESS)")
 def serve(service: str, bind: str | None) -> None:
-    """Serve one SERVICE (or `all`, composed by the route table) under gunicorn."""
+    """Serve one SERVICE (or `all`, composed by the route table) under gunicorn.
+
+    With MCP_REGISTRY_TLS_CERT_FILE and MCP_REGISTRY_TLS_KEY_FILE it serves HTTPS itself.
+    """
     from mcp_registry.services.runtime.apps import build_composed, build_service
     from mcp_registry.services.runtime.dispatch import WSGIApp
     from mcp_registry.services.runtime.process import ProcessDeps, preload
+    from mcp_registry.shared.config import ConfigError
     from mcp_registry.shared.plugins.host import PluginError
     from mcp_registry.shared.web.gunicorn_app import gunicorn_options, run
+    from mcp_registry.shared.web.tls_options import tls_options
 
     settings = settings_from_environment()
     _configure_logging(settings)
+    try:
+        https = tls_options(settings)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
     try:
         # Before the fork: a plugin that cannot load stops the start here, loudly, and
         # restarted workers never load plugins again (see ``preload``).
@@ -69,15 +78,13 @@ def serve(service: str, bind: str | None) -> None:
         deps = ProcessDeps(settings, plugins=plugins)
         return build_composed(deps) if service == "all" else build_service(service, deps)
 
-    run(
-        factory,
-        gunicorn_options(
-            bind or settings.server_address,
-            workers=settings.workers,
-            log_level=settings.log_level,
-            proc_name=f"mcp-registry-{service}",
-        ),
+    options = gunicorn_options(
+        bind or settings.server_address,
+        workers=settings.workers,
+        log_level=settings.log_level,
+        proc_name=f"mcp-registry-{service}",
     )
+    run(factory, {**options, **https})
 
 
 @cli.group()
@@ -124,16 +131,78 @@ def db() -> None:
 
 @db.command("init")
 def db_init() -> None:
-    """Create tables/collections and indexes (idempotent)."""
+    """Create tables/collections and indexes, and migrate the schema (idempotent).
+
+    Covers the catalog and the verified domains. Safe to re-run; deployments run it before
+    the services of a new version start (the chart's hook Job, the compose `init` service).
+    """
+    from mcp_registry.shared.storage.factory import open_database
+
+    settings = settings_from_environment()
+    stores = open_database(settings.effective_database_url)
+    try:
+        stores.init()
+    finally:
+        stores.close()
+    click.echo(f"database ready: {_redact(settings.effective_database_url)}")
+
+
+@db.command("users")
+def db_users() -> None:
+    """Create or update the registry's MongoDB users (idempotent; needs an admin URL).
+
+    MCP_REGISTRY_DATABASE_URL connects as an administrator; MONGODB_APP_USER/_PASSWORD name
+    the application user (readWrite), MONGODB_DISCOVERY_USER/_PASSWORD discovery's read-only
+    user, both in the URL's database. Existing users get the given password and role.
+    """
+    import os
+
+    from pymongo import MongoClient
+
+    from mcp_registry.cli.registry.mongo_users import (
+        UsersError,
+        ensure_users,
+        users_from_environment,
+    )
+    from mcp_registry.shared.storage.factory import mongo_database
+
+    settings = settings_from_environment()
+    url = settings.effective_database_url
+    if not url.startswith(("mongodb://", "mongodb+srv://")):
+        raise click.ClickException("db users needs a MongoDB MCP_REGISTRY_DATABASE_URL")
+    database = mongo_database(url)
+    try:
+        users = users_from_environment(os.environ, database)
+    except UsersError as exc:
+        raise click.ClickException(str(exc)) from None
+    client: MongoClient[dict[str, object]] = MongoClient(url)
+    try:
+        for line in ensure_users(client[database], users):
+            click.echo(line)
+    finally:
+        client.close()
+
+
+@cli.command("export")
+@click.argument("target", type=click.Path(dir_okay=False, allow_dash=True), default="-")
+def export(target: str) -> None:
+    """Write the whole catalog to TARGET (default: standard output) as one JSON document.
+
+    Every version of every server, any status, with its timestamps and latest flag;
+    `mcp-registry import` of the file restores it exactly into an empty database of either
+    backend (a migration from SQLite to MongoDB, or a move between clusters).
+    """
+    from mcp_registry.cli.registry.exporting import write_export
     from mcp_registry.shared.storage.factory import open_store
 
     settings = settings_from_environment()
     store = open_store(settings.effective_database_url)
     try:
         store.init()
+        count = write_export(store, target)
     finally:
         store.close()
-    click.echo(f"database ready: {_redact(settings.effective_database_url)}")
+    click.echo(f"exported {count} versions", err=True)
 
 
 @cli.command("import")
@@ -151,16 +220,22 @@ def import_(source: str, quiet: bool, rejections_file: Path | None) -> None:
     Entries are validated like a publish (package ownership too, unless
     MCP_REGISTRY_ENABLE_REGISTRY_VALIDATION=false); existing (name, version) pairs are skipped.
     Rejected entries are listed (the first 20, or all of them in --rejections FILE), then the
-    summary line.
+    summary line. A file written by `mcp-registry export` is restored as it is instead
+    (statuses and timestamps included), into a database that has no servers yet.
     """
+    from mcp_registry.cli.registry.exporting import read_export, restore_export
     from mcp_registry.cli.registry.importing import print_report, run_import
     from mcp_registry.services.publishing.wsgi import ownership_checker
     from mcp_registry.shared.storage.factory import open_store
 
     settings = settings_from_environment()
+    dump = read_export(source)
     store = open_store(settings.effective_database_url)
     try:
         store.init()
+        if dump is not None:
+            restore_export(dump, store)
+            return
         report = run_import(
             source, store, show_progress=not quiet, ownership=ownership_checker(settings)
         )
@@ -237,6 +312,55 @@ def keys_rotate() -> None:
         f"key {entry.kid} is published now and signs from {format_rfc3339(entry.signs_from)} "
         f"in {directory.path}"
     )
+
+
+@keys.command("kubernetes-secret")
+@click.argument("name")
+@click.option("--generate", "action", flag_value="generate", help="a Secret with a first key")
+@click.option(
+    "--rotate",
+    "action",
+    flag_value="rotate",
+    help="rotate the Secret read from standard input (kubectl get secret NAME -o json)",
+)
+@click.option("--namespace", default="", help="namespace written into the manifest")
+def keys_kubernetes_secret(name: str, action: str | None, namespace: str) -> None:
+    """Print the Secret NAME holding a key directory, for identity on Kubernetes.
+
+    \b
+    First:   mcp-registry keys kubernetes-secret NAME --generate | kubectl create -f -
+    Rotate:  kubectl get secret NAME -o json \\
+               | mcp-registry keys kubernetes-secret NAME --rotate | kubectl replace -f -
+
+    A rotation publishes the new key at once and signs with it after
+    MCP_REGISTRY_JWT_KEY_ACTIVATION_DELAY (run it with identity's settings); see
+    docs/deploy.md for the delay a Secret volume needs.
+    """
+    import json
+    from datetime import timedelta
+
+    from mcp_registry.cli.registry.key_secret import change_in_secret, read_secret
+    from mcp_registry.shared.auth.signing_keys import KeyDirectory, SigningKeyError
+
+    if action is None:
+        raise click.UsageError("say --generate (a first key) or --rotate (stdin's Secret)")
+    settings = settings_from_environment()
+
+    def rotate(directory: KeyDirectory) -> object:
+        return directory.rotate(
+            timedelta(seconds=settings.jwt_key_retention),
+            activation_delay=timedelta(seconds=settings.jwt_key_activation_delay),
+        )
+
+    try:
+        if action == "generate":
+            document = change_in_secret(name, None, KeyDirectory.generate, namespace=namespace)
+        else:
+            current = read_secret(sys.stdin.read())
+            document = change_in_secret(name, current, rotate, namespace=namespace)
+    except SigningKeyError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps(document, indent=2))
 
 
 @keys.command("list")
