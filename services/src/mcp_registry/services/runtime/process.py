@@ -33,10 +33,11 @@ class ProcessDeps:
 
     @property
     def stores(self) -> Stores:
-        """The database and its stores, opened and initialized on first use."""
+        """The database and its stores, opened on first use and started (``Stores.start``:
+        on MongoDB a read-only check that ``mcp-registry db init`` ran)."""
         if self._stores is None:
             stores = open_database(self.settings.effective_database_url)
-            stores.init()
+            stores.start()
             self._stores = stores
         return self._stores
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -43,12 +44,13 @@ class Stores:
     """One backend's database and the stores on it (one per process).
 
     ``outbox`` is the database itself seen as the relay sees it; ``close()`` closes the
-    database, and with it both stores.
+    database, and with it both stores. ``starting`` is what :meth:`start` runs.
     """
 
     database: Database
     servers: ServerStore
     domains: DomainStore
+    starting: Callable[[], None] | None = None
 
     @property
     def outbox(self) -> Database:
@@ -59,6 +61,16 @@ class Stores:
         server schema holds the shared outbox and audit log."""
         self.servers.init()
         self.domains.init()
+
+    def start(self) -> None:
+        """What a service or worker process does at start: SQLite (one local file) creates its
+        schema like :meth:`init`; MongoDB only reads that ``mcp-registry db init`` created
+        every index (StorageError otherwise) and writes nothing, so a read-only database user
+        suffices for discovery."""
+        if self.starting is None:
+            self.init()
+        else:
+            self.starting()
 
     def close(self) -> None:
         self.database.close()
@@ -79,7 +91,13 @@ def open_database(database_url: str) -> Stores:
     scheme, sep, _ = database_url.partition("://")
     if sep and scheme.lower() in MONGO_SCHEMES:
         mongo = MongoDatabase(database_url, mongo_database(database_url))
-        return Stores(mongo, MongoServerStore(mongo), MongoDomainStore(mongo))
+        servers, domains = MongoServerStore(mongo), MongoDomainStore(mongo)
+
+        def check() -> None:
+            servers.check_schema()
+            domains.check_schema()
+
+        return Stores(mongo, servers, domains, starting=check)
     shown = f"{scheme}://" if sep else repr(database_url)
     raise ValueError(
         f"unsupported database URL scheme {shown}: use sqlite:///relative.db, "

@@ -103,7 +103,7 @@ def worker_domains() -> None:
     _stop_on_signals(stop)
     stores = open_database(settings.effective_database_url)
     try:
-        stores.init()
+        stores.start()
         run_worker(settings, stores.domains, stop)
     finally:
         stores.close()
@@ -116,15 +116,18 @@ def db() -> None:
 
 @db.command("init")
 def db_init() -> None:
-    """Create tables/collections and indexes (idempotent)."""
-    from mcp_registry.shared.storage.factory import open_store
+    """Create tables/collections and indexes, migrating changed indexes (idempotent).
+
+    The only command that changes the schema: services and workers check it at start.
+    """
+    from mcp_registry.shared.storage.factory import open_database
 
     settings = settings_from_environment()
-    store = open_store(settings.effective_database_url)
+    stores = open_database(settings.effective_database_url)
     try:
-        store.init()
+        stores.init()
     finally:
-        store.close()
+        stores.close()
     click.echo(f"database ready: {_redact(settings.effective_database_url)}")
 
 
