@@ -73,7 +73,11 @@ def duplicate_key(index: str) -> Reply:
                 "ok": 1,
                 "n": 0,
                 "writeErrors": [
-                    {"index": 0, "code": 11000, "errmsg": f"E11000 duplicate key error index: {index}"}
+                    {
+                        "index": 0,
+                        "code": 11000,
+                        "errmsg": f"E11000 duplicate key error index: {index}",
+                    }
                 ],
             }
         )
@@ -218,11 +222,11 @@ class MockPrimary:
         with self._lock:
             self.requests.append(Seen(name, collection, in_txn, dict(doc)))
             for fault in self._faults:
-                if fault.command == name and fault.collection in (None, collection):
-                    if fault.seen < fault.times:
-                        fault.seen += 1
-                        fault.reply(request, self)
-                        return True
+                matching = fault.command == name and fault.collection in (None, collection)
+                if matching and fault.seen < fault.times:
+                    fault.seen += 1
+                    fault.reply(request, self)
+                    return True
             self._answer(request, name, collection)
         return True
 
@@ -287,9 +291,8 @@ class MockPrimary:
             data, indexes = self._data, self._indexes
         with _mongomock_view(data, indexes) as db:
             reply = _run(db, name, collection, doc)
-        if reply.get("ok") == 0 or reply.get("writeErrors"):
-            if txn is not None:
-                txn.failed = True
+        if (reply.get("ok") == 0 or reply.get("writeErrors")) and txn is not None:
+            txn.failed = True
         request.reply(reply)
 
 

@@ -263,7 +263,7 @@ def test_remote_urls_are_claimed_inside_the_transaction(
     (claim,) = mock.commands("insert", REMOTE_CLAIMS)
     assert claim.in_transaction
     other = new_version("io.github.other/weather", "1.0.0", remotes=remotes)
-    with pytest.raises(Conflict, match="already used by server io.github.octo/weather"):
+    with pytest.raises(Conflict, match=r"already used by server io\.github\.octo/weather"):
         store.publish(other, actor=ACTOR, now=at(1))
 
 
