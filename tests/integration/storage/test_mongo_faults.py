@@ -29,7 +29,6 @@ from tests.support.mock_primary import (
     error_reply,
     hang_up,
     no_majority,
-    running,
 )
 from tests.support.stores import ACTOR, at, new_version
 
@@ -38,9 +37,8 @@ DEADLINES = Timeouts(read=2.0, write=1.5, connect=2.0)
 
 
 @pytest.fixture
-def primary() -> Iterator[tuple[MockPrimary, str]]:
-    with running() as started:
-        yield started
+def primary(scripted_primary: tuple[MockPrimary, str]) -> tuple[MockPrimary, str]:
+    return scripted_primary
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -50,7 +50,8 @@ class Stores:
     database: Database
     servers: ServerStore
     domains: DomainStore
-    starting: Callable[[], None] | None = None
+    # Keyword-only, so stores added later can stay positional fields without defaults.
+    starting: Callable[[], None] | None = field(default=None, kw_only=True)
 
     @property
     def outbox(self) -> Database:
