@@ -149,6 +149,18 @@ class MockPrimary:
         if self._server is not None:
             self._server.stop()
 
+    def reset(self) -> None:
+        """Forget data, faults, transactions and the request log (one server, many tests)."""
+        with self._lock:
+            self.requests.clear()
+            self.errors.clear()
+            self.hello_answers.clear()
+            self._faults.clear()
+            self._data.clear()
+            self._indexes.clear()
+            self._transactions.clear()
+            self._committed.clear()
+
     # -- scripting --------------------------------------------------------------------------
 
     def fault(

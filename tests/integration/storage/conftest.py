@@ -42,12 +42,22 @@ def mongo_url(mongo_backend: MongoBackend) -> Iterator[str | None]:
         yield mongo_backend.url
 
 
-@pytest.fixture
-def scripted_primary(request: pytest.FixtureRequest) -> Iterator[tuple[MockPrimary, str]]:
-    """A scripted replica-set primary (mockupdb) and its URL, for fault injection."""
-    request.config.stash[_FAULTS_RAN] = True
+@pytest.fixture(scope="session")
+def _primary_server() -> Iterator[tuple[MockPrimary, str]]:
+    # One listening server for the session: stopping one takes about a second.
     with running() as started:
         yield started
+
+
+@pytest.fixture
+def scripted_primary(
+    request: pytest.FixtureRequest, _primary_server: tuple[MockPrimary, str]
+) -> tuple[MockPrimary, str]:
+    """A scripted replica-set primary (mockupdb) and its URL, for fault injection: empty, with
+    no faults scripted, at the start of each test (each test's clients are its own)."""
+    request.config.stash[_FAULTS_RAN] = True
+    _primary_server[0].reset()
+    return _primary_server
 
 
 @pytest.fixture(params=["sqlite", "mongodb"])

@@ -82,6 +82,8 @@ def test_writes_run_in_one_transaction_with_the_counter_written_last(
     assert [w for w in writes if w.collection == COUNTERS] == [writes[-1]]
     commit = in_txn[-1].doc
     assert commit["writeConcern"]["w"] == "majority"
+    # Under the write deadline the driver bounds the majority wait with maxTimeMS.
+    assert 0 < commit["maxTimeMS"] <= DEADLINES.write * 1000
     _published_once(mock)
 
 

@@ -242,6 +242,7 @@ class MongoDomainStore:
         cutoff = to_micros(utcnow()) - _REPAIR_AFTER_US
 
         def stuck() -> list[str]:
+            # Index: pending (partial, pendingSince).
             docs = self._domains().find({"pendingSince": {"$lt": cutoff}}, projection={"_id": 1})
             return [str(doc["_id"]) for doc in docs]
 
