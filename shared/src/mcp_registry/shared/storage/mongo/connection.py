@@ -51,8 +51,9 @@ class Timeouts:
     ``read``: one read (list, search, lookups; sent as ``maxTimeMS``). ``write``: one whole
     write, transaction retries and commit retries included (the driver sends each command,
     the majority commit too, the time left as ``maxTimeMS``, which under a deadline it sends
-    instead of ``wtimeout``), and the ``wtimeout`` of its majority write concern otherwise. ``connect``: server selection and connecting, the client defaults
-    unless the URL sets ``serverSelectionTimeoutMS`` / ``connectTimeoutMS`` itself.
+    instead of ``wtimeout``), and the ``wtimeout`` of its majority write concern otherwise.
+    ``connect``: server selection and connecting, the client defaults unless the URL sets
+    ``serverSelectionTimeoutMS`` / ``connectTimeoutMS`` itself.
     """
 
     read: float = 5.0
