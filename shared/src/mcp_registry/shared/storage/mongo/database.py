@@ -87,7 +87,8 @@ class MongoDatabase:
         return self._connection.database_name
 
     def uses_transactions(self) -> bool:
-        """Whether writes run in multi-document transactions (asks the server once)."""
+        """Whether writes run in multi-document transactions (asks the server until it
+        answers; StorageUnavailable while it does not)."""
         return self._connection.uses_transactions()
 
     def db(self) -> Database[Document]:
