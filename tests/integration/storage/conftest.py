@@ -12,6 +12,7 @@ from mcp_registry.shared.storage.mongo.servers import MongoServerStore
 from mcp_registry.shared.storage.port import ServerStore
 from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
 from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
+from tests.support.mock_primary import MockPrimary, running
 from tests.support.stores import (
     AtomicMongomockClient,
     MakeStore,
@@ -23,6 +24,7 @@ from tests.support.stores import (
 )
 
 _MONGO_RAN = pytest.StashKey[str]()
+_FAULTS_RAN = pytest.StashKey[bool]()
 
 
 @pytest.fixture(scope="session")
@@ -38,6 +40,24 @@ def mongo_url(mongo_backend: MongoBackend) -> Iterator[str | None]:
             yield url
     else:
         yield mongo_backend.url
+
+
+@pytest.fixture(scope="session")
+def _primary_server() -> Iterator[tuple[MockPrimary, str]]:
+    # One listening server for the session: stopping one takes about a second.
+    with running() as started:
+        yield started
+
+
+@pytest.fixture
+def scripted_primary(
+    request: pytest.FixtureRequest, _primary_server: tuple[MockPrimary, str]
+) -> tuple[MockPrimary, str]:
+    """A scripted replica-set primary (mockupdb) and its URL, for fault injection: empty, with
+    no faults scripted, at the start of each test (each test's clients are its own)."""
+    request.config.stash[_FAULTS_RAN] = True
+    _primary_server[0].reset()
+    return _primary_server
 
 
 @pytest.fixture(params=["sqlite", "mongodb"])
@@ -105,6 +125,12 @@ def pytest_terminal_summary(
 ) -> None:
     """Say which MongoDB the contract ran against (DESIGN §4: the summary says which ran)."""
     description = config.stash.get(_MONGO_RAN, None)
-    if description is not None:
+    faults = config.stash.get(_FAULTS_RAN, False)
+    if description is not None or faults:
         terminalreporter.write_sep("-", "storage contract")
+    if description is not None:
         terminalreporter.write_line(f"MongoDB backend: {description}")
+    if faults:
+        terminalreporter.write_line(
+            "MongoDB fault injection: scripted replica-set primary (mockupdb), transactions on"
+        )

@@ -1,4 +1,4 @@
-"""On a real MongoDB: search and remote-URL lookups are served by their indexes.
+"""On a real MongoDB: every query is served by the index its comment names.
 
 mongomock has no query planner, so these run only against a real server
 (``MCP_REGISTRY_TEST_MONGODB_URL`` or a Docker engine for testcontainers).
@@ -15,7 +15,8 @@ from pymongo import MongoClient
 
 from mcp_registry.shared.storage.mongo.database import MongoDatabase
 from mcp_registry.shared.storage.mongo.documents import list_filter
-from mcp_registry.shared.storage.mongo.schema import SEARCH_INDEX, VERSIONS
+from mcp_registry.shared.storage.mongo.domains import MongoDomainStore
+from mcp_registry.shared.storage.mongo.schema import AUDIT, DOMAINS, OUTBOX, SEARCH_INDEX, VERSIONS
 from mcp_registry.shared.storage.mongo.servers import MongoServerStore
 from mcp_registry.shared.storage.records import ListQuery
 from tests.support.stores import ACTOR, at, new_version
@@ -58,11 +59,18 @@ def index_names(plan: Any) -> set[str]:
     return found
 
 
-def explain(store: MongoServerStore, url: str, spec: dict[str, Any], **options: Any) -> set[str]:
+def explain(
+    store: MongoServerStore,
+    url: str,
+    spec: dict[str, Any],
+    *,
+    collection: str = VERSIONS,
+    **options: Any,
+) -> set[str]:
     client: MongoClient[dict[str, Any]] = MongoClient(url)
     try:
         result = client[store.database_name].command(
-            "explain", {"find": VERSIONS, "filter": spec, **options}, verbosity="queryPlanner"
+            "explain", {"find": collection, "filter": spec, **options}, verbosity="queryPlanner"
         )
     finally:
         client.close()
@@ -70,7 +78,7 @@ def explain(store: MongoServerStore, url: str, spec: dict[str, Any], **options: 
 
 
 def test_search_uses_the_trigram_index(real_store: MongoServerStore, mongo_url: str) -> None:
-    built = list_filter(ListQuery(search="weather 1"))
+    built = list_filter(ListQuery(search="weather 1", latest_only=True))
     assert built is not None
     spec, hint = built
     options = {"hint": hint} if hint is not None else {}
@@ -81,3 +89,50 @@ def test_remote_lookup_uses_its_index(real_store: MongoServerStore, mongo_url: s
     spec = {"remoteUrls": "https://mcp3.example.com/sse", "status": {"$ne": "deleted"}}
     assert "remote_urls" in explain(real_store, mongo_url, spec)
     assert real_store.names_using_remote("https://mcp3.example.com/sse") == ["com.example/s3"]
+
+
+def test_a_common_trigram_walks_the_keyset_index_not_the_search_index(
+    real_store: MongoServerStore, mongo_url: str
+) -> None:
+    built = list_filter(ListQuery(search="com", latest_only=True))
+    assert built is not None
+    spec, hint = built
+    assert hint is None
+    used = explain(real_store, mongo_url, spec, sort={"name": 1, "version": 1}, limit=31)
+    assert SEARCH_INDEX not in used
+
+
+def test_a_keyset_page_is_bounded_by_the_name_index(
+    real_store: MongoServerStore, mongo_url: str
+) -> None:
+    built = list_filter(ListQuery(after=("com.example/s20", "1.0.0")))
+    assert built is not None
+    spec, _ = built
+    used = explain(real_store, mongo_url, spec, sort={"name": 1, "version": 1}, limit=31)
+    assert "name_version" in used
+    page = real_store.list_servers(ListQuery(after=("com.example/s20", "1.0.0"), limit=100))
+    assert all(r.name > "com.example/s20" for r in page.items)
+
+
+@pytest.mark.parametrize(
+    ("collection", "spec", "sort", "index"),
+    [
+        (OUTBOX, {"sentAt": None}, {"order": 1, "createdAt": 1}, "unsent"),
+        (AUDIT, {}, {"order": -1, "at": -1}, "newest"),
+        (AUDIT, {"target": "com.example/s3"}, {"order": -1, "at": -1}, "target_newest"),
+        (DOMAINS, {"domain": "example.com"}, {"owner": 1}, "domain_owner"),
+        (DOMAINS, {}, {"domain": 1, "owner": 1}, "domain_owner"),
+        (DOMAINS, {"state": "verified"}, {"domain": 1, "owner": 1}, "state_domain_owner"),
+    ],
+)
+def test_outbox_audit_and_domain_reads_use_their_indexes(
+    real_store: MongoServerStore,
+    mongo_url: str,
+    collection: str,
+    spec: dict[str, Any],
+    sort: dict[str, int],
+    index: str,
+) -> None:
+    MongoDomainStore(real_store.database).init()
+    used = explain(real_store, mongo_url, spec, collection=collection, sort=sort, limit=100)
+    assert index in used

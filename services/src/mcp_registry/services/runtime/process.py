@@ -34,13 +34,15 @@ class ProcessDeps:
 
     @property
     def stores(self) -> Stores:
-        """The database and its stores, opened and initialized on first use."""
+        """The database and its stores, opened on first use and started (``Stores.start``:
+        on MongoDB a read-only check that ``mcp-registry db init`` ran)."""
         if self._stores is None:
             stores = open_database(self.settings.effective_database_url)
-            # Off where the process's database user may only read (discovery in production):
-            # `mcp-registry db init` prepares the database instead.
+            # Off where the process must not even check the schema; `mcp-registry db init`
+            # prepares the database. On MongoDB ``start`` only reads, so a read-only database
+            # user (discovery in production) suffices either way.
             if self.settings.database_init:
-                stores.init()
+                stores.start()
             self._stores = stores
         return self._stores
 

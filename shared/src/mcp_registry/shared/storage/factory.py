@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -46,13 +47,15 @@ class Stores:
     """One backend's database and the stores on it (one per process).
 
     ``outbox`` is the database itself seen as the relay sees it; ``close()`` closes the
-    database, and with it both stores.
+    database, and with it both stores. ``starting`` is what :meth:`start` runs.
     """
 
     database: Database
     servers: ServerStore
     domains: DomainStore
     revocations: RevocationStore
+    # Keyword-only, so stores added later can stay positional fields without defaults.
+    starting: Callable[[], None] | None = field(default=None, kw_only=True)
 
     @property
     def outbox(self) -> Database:
@@ -64,6 +67,16 @@ class Stores:
         self.servers.init()
         self.domains.init()
         self.revocations.init()
+
+    def start(self) -> None:
+        """What a service or worker process does at start: SQLite (one local file) creates its
+        schema like :meth:`init`; MongoDB only reads that ``mcp-registry db init`` created
+        every index (StorageError otherwise) and writes nothing, so a read-only database user
+        suffices for discovery."""
+        if self.starting is None:
+            self.init()
+        else:
+            self.starting()
 
     def close(self) -> None:
         self.database.close()
@@ -89,9 +102,13 @@ def open_database(database_url: str) -> Stores:
     scheme, sep, _ = database_url.partition("://")
     if sep and scheme.lower() in MONGO_SCHEMES:
         mongo = MongoDatabase(database_url, mongo_database(database_url))
-        return Stores(
-            mongo, MongoServerStore(mongo), MongoDomainStore(mongo), MongoRevocationStore(mongo)
-        )
+        servers, domains = MongoServerStore(mongo), MongoDomainStore(mongo)
+
+        def check() -> None:
+            servers.check_schema()
+            domains.check_schema()
+
+        return Stores(mongo, servers, domains, MongoRevocationStore(mongo), starting=check)
     shown = f"{scheme}://" if sep else repr(database_url)
     raise ValueError(
         f"unsupported database URL scheme {shown}: use sqlite:///relative.db, "

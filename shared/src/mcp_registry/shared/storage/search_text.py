@@ -22,11 +22,70 @@ _CONTROL: dict[int, None] = {
 }
 """The C0 and C1 control characters and DEL, as a ``str.translate`` table dropping them."""
 
+UNSEARCHABLE = ("\x00",)
+"""Characters removed from stored text like the separator: a query containing one matches
+nothing (MongoDB refuses a NUL in a regular expression; no name or package has one)."""
+
+RAREST_TRIGRAMS = 3
+"""Trigrams of a query the MongoDB index is asked for: the rarest ones (see :func:`rarity`)."""
+
+COMMON_TRIGRAMS = frozenset(
+    {
+        "io.",
+        ".gi",
+        "git",
+        "ith",
+        "thu",
+        "hub",
+        "ub/",
+        "b/a",
+        "com",
+        "om.",
+        "m.g",
+        ".co",
+        "mcp",
+        "cp-",
+        "-mc",
+        "ser",
+        "erv",
+        "rve",
+        "ver",
+        "er ",
+        "the",
+        "he ",
+        " th",
+        "ion",
+        "tio",
+        "and",
+        "nd ",
+        "ing",
+        "ng ",
+        "for",
+        " fo",
+        "or ",
+        "io/",
+        "ent",
+        "a m",
+        " mc",
+        "cp ",
+        "ces",
+        "ess",
+        "acc",
+        "cce",
+        " to",
+        "to ",
+        "ol ",
+        "ool",
+        "too",
+    }
+)
+"""Trigrams nearly every registry entry contains (name prefixes, common English): looking one
+up in the index walks most of it, so they are never picked while a rarer one exists."""
+
+_LETTER_FREQUENCY = "etaoinshrdlcumwfgypbvkjxqz"
+
 MIN_INDEXED_QUERY = 3
 """Queries of at least this many characters are served by the trigram index."""
-
-MAX_QUERY_TRIGRAMS = 12
-"""Trigrams of a query sent to MongoDB's ``$all``; the substring check confirms the rest."""
 
 
 def normalize(text: str) -> str:
@@ -50,7 +109,10 @@ def search_fields(server: dict[str, Any]) -> list[str]:
     fields: list[str] = []
     for value in values:
         if isinstance(value, str) and value:
-            fields.append(normalize(value).replace(SEPARATOR, " "))
+            text = normalize(value).replace(SEPARATOR, " ")
+            for char in UNSEARCHABLE:
+                text = text.replace(char, " ")
+            fields.append(text)
     return fields
 
 
@@ -71,23 +133,37 @@ def trigrams(server: dict[str, Any]) -> list[str]:
     return sorted(found)
 
 
-def query_trigrams(query: str) -> list[str]:
-    """Up to :data:`MAX_QUERY_TRIGRAMS` distinct trigrams of a normalized query.
+def rarity(trigram: str) -> float:
+    """An estimate of how few entries contain ``trigram`` (higher is rarer), without asking
+    the database: a known common trigram is rarest-last, digits and uncommon letters are rare,
+    frequent English letters, spaces and punctuation are common."""
+    if trigram in COMMON_TRIGRAMS:
+        return -1.0
+    score = 0.0
+    for char in trigram:
+        if char.isdigit():
+            score += 20
+        elif char in _LETTER_FREQUENCY:
+            score += _LETTER_FREQUENCY.index(char)
+        elif char.isalpha():
+            score += 26
+        else:
+            score += 2
+    return score
 
-    Evenly spread over the query so a long query still narrows well; every stored record
-    containing the query contains all of them, so they are a sound pre-filter.
-    """
-    distinct = list(dict.fromkeys(_windows(query)))
-    if len(distinct) <= MAX_QUERY_TRIGRAMS:
-        return distinct
-    step = len(distinct) / MAX_QUERY_TRIGRAMS
-    return [distinct[int(i * step)] for i in range(MAX_QUERY_TRIGRAMS)]
+
+def rarest_trigrams(query: str, count: int = RAREST_TRIGRAMS) -> list[str]:
+    """The ``count`` rarest distinct trigrams of a normalized query, rarest first, or [] when
+    every trigram is a common one (the index would not narrow the search)."""
+    ranked = sorted(dict.fromkeys(_windows(query)), key=rarity, reverse=True)
+    picked = [t for t in ranked if t not in COMMON_TRIGRAMS][:count]
+    return picked
 
 
 def can_match(query: str) -> bool:
-    """False when the normalized query can match nothing (it contains the separator, which
-    :func:`normalize` never leaves in a query; kept for queries normalized elsewhere)."""
-    return SEPARATOR not in query
+    """False when the normalized query can match nothing (it contains the separator or an
+    unsearchable character)."""
+    return SEPARATOR not in query and not any(char in query for char in UNSEARCHABLE)
 
 
 def matches(server: dict[str, Any], query: str) -> bool:

@@ -118,7 +118,7 @@ def worker_domains() -> None:
     _stop_on_signals(stop)
     stores = open_database(settings.effective_database_url)
     try:
-        stores.init()
+        stores.start()
         run_worker(settings, stores.domains, stop)
     finally:
         stores.close()
@@ -131,10 +131,11 @@ def db() -> None:
 
 @db.command("init")
 def db_init() -> None:
-    """Create tables/collections and indexes, and migrate the schema (idempotent).
+    """Create tables/collections and indexes, migrating changed indexes (idempotent).
 
-    Covers the catalog and the verified domains. Safe to re-run; deployments run it before
-    the services of a new version start (the chart's hook Job, the compose `init` service).
+    Covers the catalog, the verified domains and revoked tokens. The only command that
+    changes the schema: services and workers check it at start. Deployments run it before the
+    services of a new version start (the chart's hook Job, the compose `init` service).
     """
     from mcp_registry.shared.storage.factory import open_database
 
@@ -193,15 +194,15 @@ def export(target: str) -> None:
     backend (a migration from SQLite to MongoDB, or a move between clusters).
     """
     from mcp_registry.cli.registry.exporting import write_export
-    from mcp_registry.shared.storage.factory import open_store
+    from mcp_registry.shared.storage.factory import open_database
 
     settings = settings_from_environment()
-    store = open_store(settings.effective_database_url)
+    stores = open_database(settings.effective_database_url)
     try:
-        store.init()
-        count = write_export(store, target)
+        stores.start()
+        count = write_export(stores.servers, target)
     finally:
-        store.close()
+        stores.close()
     click.echo(f"exported {count} versions", err=True)
 
 

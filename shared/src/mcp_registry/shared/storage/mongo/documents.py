@@ -24,7 +24,7 @@ from mcp_registry.shared.storage.search_text import (
     MIN_INDEXED_QUERY,
     can_match,
     normalize,
-    query_trigrams,
+    rarest_trigrams,
     search_text,
     trigrams,
 )
@@ -191,27 +191,36 @@ def list_filter(query: ListQuery) -> tuple[Document, str | None] | None:
     """The ``find`` filter of a list query and the index to hint, or None when the query can
     match nothing.
 
-    Search of at least three characters: ``$all`` over (some of) the query's trigrams, served
-    by the multikey ``searchTrigrams`` index, then a regex on ``searchText`` confirms the exact
-    substring (the query is escaped, so it is never regex syntax). Shorter queries: only the
-    regex, evaluated while walking the (name, version) index in keyset order; that walk stops
-    after ``limit + 1`` matches, which come quickly for one or two characters.
+    Search of at least three characters asking for latest versions: ``$all`` over the query's
+    two or three rarest trigrams (rarest first: the server takes the index bounds from the
+    first), served by the partial multikey ``search_trigrams`` index of latest versions, then a
+    regex on ``searchText`` confirms the exact substring (the query is escaped, so it is never
+    regex syntax). When even the rarest trigram is one most entries contain (``io.``,
+    ``com``), or the query asks for every version, only the regex runs, evaluated while walking
+    the (name, version) keyset index; that walk stops after ``limit + 1`` matches, which come
+    quickly exactly when the trigrams are common.
+
+    A keyset page adds a top-level ``name >= after`` bound beside the ``$or``, so the planner
+    starts the index scan at the cursor instead of filtering from the first entry.
     """
     conditions: list[Document] = []
     hint: str | None = None
+    if query.after is not None:
+        name, version = query.after
+        conditions.append({"name": {"$gte": name}})
+        conditions.append(
+            {"$or": [{"name": {"$gt": name}}, {"name": name, "version": {"$gt": version}}]}
+        )
     if query.search:
         needle = normalize(query.search)
         if not can_match(needle):
             return None
-        if len(needle) >= MIN_INDEXED_QUERY:
-            conditions.append({"searchTrigrams": {"$all": query_trigrams(needle)}})
-            hint = SEARCH_INDEX
+        if len(needle) >= MIN_INDEXED_QUERY and query.latest_only:
+            picked = rarest_trigrams(needle)
+            if picked:
+                conditions.append({"searchTrigrams": {"$all": picked}})
+                hint = SEARCH_INDEX
         conditions.append({"searchText": {"$regex": re.escape(needle)}})
-    if query.after is not None:
-        name, version = query.after
-        conditions.append(
-            {"$or": [{"name": {"$gt": name}}, {"name": name, "version": {"$gt": version}}]}
-        )
     if query.latest_only:
         conditions.append({"isLatest": True})
     if query.version is not None:

@@ -26,6 +26,7 @@ from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
 from mcp_registry.shared.clock import utcnow
+from mcp_registry.shared.errors import StorageError
 from mcp_registry.shared.event_model import OutboxEvent
 from mcp_registry.shared.storage.domain_errors import DomainTaken, StaleRecord
 from mcp_registry.shared.storage.domain_records import (
@@ -41,12 +42,14 @@ from mcp_registry.shared.storage.mongo.documents import (
     audit_document,
     event_document,
 )
+from mcp_registry.shared.storage.mongo.indexes import ensure_indexes, missing_indexes
 from mcp_registry.shared.storage.mongo.pending import PENDING_FIELDS, flush_pending
+from mcp_registry.shared.storage.mongo.schema import DOMAIN_INDEXES, DOMAINS, ONE_VERIFIED_INDEX
 from mcp_registry.shared.storage.records import AuditEntry
 from mcp_registry.shared.storage.timestamps import from_micros, to_micros
 
-DOMAINS = "domain_verifications"
-ONE_VERIFIED_INDEX = "one_verified_per_domain"
+__all__ = ["DOMAINS", "ONE_VERIFIED_INDEX", "MongoDomainStore"]
+
 _STATE: dict[str, DomainState] = {s: s for s in DOMAIN_STATES}
 _TIMES = (
     "created_at",
@@ -119,60 +122,57 @@ class MongoDomainStore:
         return self.database.db()[DOMAINS]
 
     def init(self) -> None:
-        """Create the indexes (idempotent) and flush writes a crash left unfinished."""
-
-        def create() -> None:
-            domains = self._domains()
-            domains.create_index(
-                [("domain", 1)],
-                name=ONE_VERIFIED_INDEX,
-                unique=True,
-                partialFilterExpression={"state": "verified"},
-            )
-            domains.create_index([("owner", 1), ("domain", 1)], name="owner_domain")
-            domains.create_index(
-                [("nextCheckAt", 1)],
-                name="due",
-                partialFilterExpression={"state": "verified"},
-            )
-            domains.create_index(
-                [("pendingSince", 1)],
-                name="pending",
-                partialFilterExpression={"pendingSince": {"$exists": True}},
-            )
-
-        self.database.call(create)
+        """What ``mcp-registry db init`` does: create or migrate the indexes (idempotent),
+        then flush writes a crash left unfinished."""
+        self.database.call(
+            lambda: ensure_indexes(self.database.db(), DOMAIN_INDEXES),
+            timeout=self.database.timeouts.write * 30,
+        )
         self.repair()
+
+    def check_schema(self) -> None:
+        """Read-only start check: StorageError when ``mcp-registry db init`` has not run."""
+        missing = self.database.call(lambda: missing_indexes(self.database.db(), DOMAIN_INDEXES))
+        if missing:
+            raise StorageError(
+                f"MongoDB lacks indexes ({', '.join(missing)}): run `mcp-registry db init` first"
+            )
 
     def _find(
         self, spec: Document, *, sort: list[tuple[str, int]], limit: int = 0
     ) -> list[DomainRecord]:
         def read() -> list[DomainRecord]:
-            docs = self._domains().find(spec, projection=_PROJECTION, sort=sort, limit=limit)
+            docs = self.database.reader(DOMAINS).find(
+                spec,
+                projection=_PROJECTION,
+                sort=sort,
+                limit=limit,
+                session=self.database.read_session(),
+            )
             return [_record_of(doc) for doc in docs]
 
         return self.database.call(read)
 
     def get(self, domain: str, owner: Owner) -> DomainRecord | None:
-        """See :meth:`DomainStore.get`."""
+        """See :meth:`DomainStore.get` (index: _id)."""
         found = self._find({"_id": _id(domain, owner)}, sort=[("_id", 1)])
         return found[0] if found else None
 
     def verified(self, domain: str) -> DomainRecord | None:
-        """See :meth:`DomainStore.verified`."""
+        """See :meth:`DomainStore.verified` (index: one_verified_per_domain)."""
         found = self._find({"domain": domain, "state": "verified"}, sort=[("_id", 1)])
         return found[0] if found else None
 
     def for_owner(self, owner: Owner) -> list[DomainRecord]:
-        """See :meth:`DomainStore.for_owner`."""
+        """See :meth:`DomainStore.for_owner` (index: owner_domain)."""
         return self._find({"owner": owner.key}, sort=[("domain", 1)])
 
     def for_domain(self, domain: str) -> list[DomainRecord]:
-        """See :meth:`DomainStore.for_domain`."""
+        """See :meth:`DomainStore.for_domain` (index: domain_owner)."""
         return self._find({"domain": domain}, sort=[("owner", 1)])
 
     def list_all(self, *, state: DomainState | None = None, limit: int = 100) -> list[DomainRecord]:
-        """See :meth:`DomainStore.list_all`."""
+        """See :meth:`DomainStore.list_all` (index: domain_owner, or state_domain_owner)."""
         spec: Document = {"state": state} if state is not None else {}
         return self._find(spec, sort=[("domain", 1), ("owner", 1)], limit=limit)
 
@@ -242,6 +242,7 @@ class MongoDomainStore:
         cutoff = to_micros(utcnow()) - _REPAIR_AFTER_US
 
         def stuck() -> list[str]:
+            # Index: pending (partial, pendingSince).
             docs = self._domains().find({"pendingSince": {"$lt": cutoff}}, projection={"_id": 1})
             return [str(doc["_id"]) for doc in docs]
 

@@ -17,7 +17,13 @@ Version documents (collection ``server_versions``)::
                              since which follow-up steps may be unfinished; see ``mongo``
 
 Other collections: ``counters`` (``{_id: "seq", value}``), ``outbox`` (``_id`` = event id,
-``order`` = the seq it describes, ``sentAt`` null until delivered) and ``audit_log``.
+``order`` = the seq it describes, ``sentAt`` null until delivered), ``audit_log``,
+``remote_url_claims`` (``_id`` = a remote URL, ``name`` its server, ``claimedAt``) and
+``schema_migrations`` (what ``mcp-registry db init`` changed in the indexes).
+
+Only ``mcp-registry db init`` creates or migrates indexes (``indexes``); services check at start
+that they exist and otherwise never write to the schema, so discovery runs as a read-only user.
+Each query names the index it uses in a comment next to it.
 """
 
 from __future__ import annotations
@@ -29,6 +35,9 @@ VERSIONS = "server_versions"
 COUNTERS = "counters"
 OUTBOX = "outbox"
 AUDIT = "audit_log"
+REMOTE_CLAIMS = "remote_url_claims"
+MIGRATIONS = "schema_migrations"
+DOMAINS = "domain_verifications"
 
 SEQ_COUNTER = "seq"
 SEARCH_INDEX = "search_trigrams"
@@ -58,7 +67,14 @@ INDEXES: tuple[IndexSpec, ...] = (
     IndexSpec(VERSIONS, "latest_keyset", [("isLatest", 1), ("name", 1), ("version", 1)]),
     IndexSpec(VERSIONS, "updated_at", [("updatedAt", 1)]),
     IndexSpec(VERSIONS, "name_published", [("name", 1), ("publishedAt", 1), ("version", 1)]),
-    IndexSpec(VERSIONS, SEARCH_INDEX, [("searchTrigrams", 1)]),
+    # Search looks at latest versions only when asked for them; the partial index holds just
+    # those, so a common trigram cannot walk every old version.
+    IndexSpec(
+        VERSIONS,
+        SEARCH_INDEX,
+        [("searchTrigrams", 1)],
+        {"partialFilterExpression": {"isLatest": True}},
+    ),
     IndexSpec(VERSIONS, "remote_urls", [("remoteUrls", 1)]),
     IndexSpec(
         VERSIONS,
@@ -66,7 +82,32 @@ INDEXES: tuple[IndexSpec, ...] = (
         [("pendingSince", 1)],
         {"partialFilterExpression": {"pendingSince": {"$exists": True}}},
     ),
-    IndexSpec(OUTBOX, "unsent", [("sentAt", 1), ("order", 1)]),
-    IndexSpec(AUDIT, "newest", [("order", -1)]),
-    IndexSpec(AUDIT, "target_newest", [("target", 1), ("order", -1)]),
+    IndexSpec(OUTBOX, "unsent", [("sentAt", 1), ("order", 1), ("createdAt", 1)]),
+    IndexSpec(AUDIT, "newest", [("order", -1), ("at", -1)]),
+    IndexSpec(AUDIT, "target_newest", [("target", 1), ("order", -1), ("at", -1)]),
 )
+"""Indexes of the server store, the outbox and the audit log."""
+
+ONE_VERIFIED_INDEX = "one_verified_per_domain"
+
+DOMAIN_INDEXES: tuple[IndexSpec, ...] = (
+    IndexSpec(
+        DOMAINS,
+        ONE_VERIFIED_INDEX,
+        [("domain", 1)],
+        {"unique": True, "partialFilterExpression": {"state": "verified"}},
+    ),
+    IndexSpec(DOMAINS, "owner_domain", [("owner", 1), ("domain", 1)]),
+    IndexSpec(DOMAINS, "domain_owner", [("domain", 1), ("owner", 1)]),
+    IndexSpec(DOMAINS, "state_domain_owner", [("state", 1), ("domain", 1), ("owner", 1)]),
+    IndexSpec(
+        DOMAINS, "due", [("nextCheckAt", 1)], {"partialFilterExpression": {"state": "verified"}}
+    ),
+    IndexSpec(
+        DOMAINS,
+        "pending",
+        [("pendingSince", 1)],
+        {"partialFilterExpression": {"pendingSince": {"$exists": True}}},
+    ),
+)
+"""Indexes of the domain-verification store."""
