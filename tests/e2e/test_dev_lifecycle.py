@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import start_registry, stop_registry
-from tests.support.catalog import make_catalog
+from benchmarks.official_catalog import make_catalog
 from tests.support.http import request
+from tests.support.registry_process import start_registry, stop_registry
 
 pytestmark = pytest.mark.e2e
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from mcp_registry.shared.auth.permissions import Permission
-from tests.integration.identity.conftest import IdentityClient, Peers
 from tests.support.fake_github import GitHubUser
+from tests.support.identity import IdentityClient, Peers
 
 
 def publish(*patterns: str) -> tuple[Permission, ...]:

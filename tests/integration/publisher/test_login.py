@@ -8,8 +8,8 @@ from pathlib import Path
 
 from mcp_registry.cli.publisher.domain_keys import DomainKey
 from mcp_registry.cli.publisher.token_info import publish_patterns
-from tests.integration.publisher.conftest import ADMIN_AUDIENCE, DOMAIN, Stack, run
 from tests.support.local_http import Answer, LocalServer, Seen
+from tests.support.publisher_cli import ADMIN_AUDIENCE, DOMAIN, Stack, run
 
 
 def token_file(stack: Stack) -> Path:
