@@ -10,6 +10,8 @@ from mcp_registry.shared.auth.permissions import Permission
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.plugins.host import ENTRY_POINT_GROUP, PluginError, PluginHost
 from mcp_registry.shared.plugins.identity import Identity, IdentityProvider
+from mcp_registry.shared.plugins.packages import PackageValidator
+from tests.unit.identity import sample_plugins
 
 SAMPLES = "tests.unit.identity.sample_plugins"
 BUILT_INS = {"github-at", "github-oidc", "oidc", "dns", "http", "none"}
@@ -25,7 +27,7 @@ def test_built_ins_are_registered_by_entry_point_like_third_parties() -> None:
     for name in BUILT_INS:
         dist = found[name].dist
         assert dist is not None
-        assert dist.name == "mcp-registry"
+        assert dist.name == "mcp-registry-plugins"
         assert found[name].value.startswith("mcp_registry.plugins.identity_")
 
 
@@ -34,7 +36,7 @@ def test_installed_plugins_load_with_their_distribution() -> None:
     by_name = {info.name: info for info in host.plugins}
     assert set(by_name) >= BUILT_INS | {"gitlab"}
     assert by_name["gitlab"].distribution == "mcp-registry-gitlab"
-    assert by_name["dns"].distribution == "mcp-registry"
+    assert by_name["dns"].distribution == "mcp-registry-plugins"
     assert all(info.loaded for info in by_name.values())
 
 
@@ -123,3 +125,55 @@ def test_extra_permissions_without_implementations_is_empty() -> None:
         )
         == ()
     )
+
+
+# -- hookspec mcp_registry_package_validators ------------------------------------------------
+
+
+def test_package_validators_hook_contributes_validators_by_type() -> None:
+    host = PluginHost.load(Settings(), available=[ep("crates", "crates")])
+    validators = host.package_validators(Settings())
+    assert list(validators) == ["crates", "gems"]
+    assert all(isinstance(v, PackageValidator) for v in validators.values())
+    assert validators["crates"].registry_type == "crates"
+
+
+def test_built_in_package_validators_cover_every_registry_type() -> None:
+    host = PluginHost.load(Settings())
+    assert set(host.package_validators(Settings())) >= {
+        "npm",
+        "pypi",
+        "oci",
+        "nuget",
+        "mcpb",
+        "cargo",
+    }
+
+
+def test_two_plugins_claiming_one_registry_type_stop_the_start() -> None:
+    host = PluginHost.load(Settings(), available=[ep("a", "crates"), ep("b", "second_crates")])
+    with pytest.raises(PluginError, match="'crates' is validated by both"):
+        host.package_validators(Settings())
+
+
+def test_results_that_are_not_validators_are_refused() -> None:
+    host = PluginHost.load(Settings(), available=[ep("x", "not_a_validator")])
+    with pytest.raises(PluginError, match="not a validator"):
+        host.package_validators(Settings())
+
+
+# -- a hook name no hookspec declares ----------------------------------------------------------
+
+
+def test_a_misspelled_hook_stops_the_load_naming_plugin_and_hook() -> None:
+    with pytest.raises(PluginError, match=r"plugin 'typo'.*mcp_registry_auth_method"):
+        PluginHost.load(Settings(), available=[ep("typo", "misspelled")])
+
+
+def test_a_misspelled_hook_registered_in_code_fails_the_pending_check() -> None:
+    host = PluginHost()
+    # pluggy accepts an implementation whose hook it does not know yet...
+    host.register(sample_plugins.misspelled, "typo")
+    # ...and the check every load ends with refuses it.
+    with pytest.raises(PluginError, match=r"plugin 'typo'.*mcp_registry_auth_method"):
+        host.check_pending()
