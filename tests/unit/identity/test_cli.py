@@ -21,7 +21,7 @@ def test_plugins_lists_each_plugin_with_its_distribution(env: dict[str, str]) ->
     lines = {line.split()[0]: line for line in result.output.splitlines()}
     assert "mcp-registry-gitlab" in lines["gitlab"]
     assert "mcp_registry_gitlab.plugin" in lines["gitlab"]
-    assert "mcp-registry " in lines["github-at"]
+    assert "mcp-registry-plugins " in lines["github-at"]
     assert "loaded" in lines["dns"]
     assert "auth methods: dns, github-at, github-oidc, gitlab, http" in result.output
 
