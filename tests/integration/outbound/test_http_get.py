@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from mcp_registry.shared import outbound_http
 from mcp_registry.shared.outbound_http import ResponseTooLarge, http_get
 from tests.support.local_http import Answer, LocalServer
 
@@ -27,7 +26,8 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[socket.socket]:
         sockets.append(sock)
         return sock
 
-    monkeypatch.setattr(outbound_http.socket, "create_connection", create_connection)
+    # http_get looks ``socket.create_connection`` up at each call; the local server never uses it.
+    monkeypatch.setattr(socket, "create_connection", create_connection)
     return sockets
 
 
