@@ -6,49 +6,38 @@ PyPI package with environment variables, sometimes a remote) and are about the s
 official registry's average, but are built from a few string templates instead of a random
 model so that 100,000 of them take a second or two. Every document passes
 ``validate_server`` (a unit test checks a sample).
+
+Topics and owners come from :mod:`benchmarks.topics`, the vocabulary of the varied catalog
+(:mod:`benchmarks.official_catalog`) the tests seed registries with: one generator family,
+two shapes (uniform and cheap here, varied there).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Final
 
+from benchmarks.topics import EPOCH, GITHUB_USERS, TOPIC_BY_SLUG
 from mcp_registry.shared.serverjson.schema import CURRENT_SCHEMA_URL
 
 VERSIONS_PER_SERVER: Final = 3
-SEED_EPOCH: Final = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
+SEED_EPOCH: Final = EPOCH
 
-TOPICS: Final = (
-    ("weather", "Weather", "Forecasts, current conditions and severe weather alerts"),
-    ("postgres", "PostgreSQL", "Read-only SQL queries and schema introspection for Postgres"),
-    ("github", "GitHub", "Search repositories, triage issues and review pull requests"),
-    ("slack", "Slack", "Read channels, post messages and summarize Slack threads"),
-    ("jira", "Jira", "Create, update and transition Jira tickets; query boards with JQL"),
-    ("kubernetes", "Kubernetes", "Inspect pods, tail logs and roll out deployments"),
-    ("filesystem", "Filesystem", "Sandboxed file reading, writing and directory listing"),
-    ("browser", "Browser Automation", "Navigate pages, fill forms and take screenshots"),
-    ("calendar", "Calendar", "Schedule meetings, find free slots and manage invitations"),
-    ("email", "Email", "Draft, send and search email over IMAP and SMTP"),
-    ("stripe", "Stripe", "Look up customers, invoices and subscriptions; issue refunds"),
-    ("notion", "Notion", "Search pages, query databases and append blocks to documents"),
-    ("sentry", "Sentry", "Fetch issues, stack traces and release health for projects"),
-    ("redis", "Redis", "Inspect keys, streams and memory usage; run safe commands"),
-    ("translate", "Translation", "Translate text between languages and detect the source"),
-    ("maps", "Maps", "Geocoding, directions and nearby place search"),
-    ("docker", "Docker", "Manage containers, images and volumes from your assistant"),
-    ("terraform", "Terraform", "Plan and review Terraform changes; read provider docs"),
-    ("search", "Web Search", "Privacy-respecting web search with snippets and news"),
-    ("memory", "Knowledge Graph Memory", "Persistent memory stored as a local knowledge graph"),
-)
-OWNERS: Final = (
-    "alice", "bob-dev", "chen-li", "dmitri", "emma-w", "farah", "gustavo", "hiro",
-    "ines", "jamal", "kasia", "lars", "mei", "nadia", "oscar", "priya",
+BENCH_TOPICS: Final = tuple(
+    TOPIC_BY_SLUG[slug]
+    for slug in (
+        "weather", "postgres", "github", "slack", "jira", "kubernetes", "filesystem", "browser",
+        "calendar", "email", "stripe", "notion", "sentry", "redis", "translate", "maps",
+        "docker", "terraform", "search", "memory",
+    )
 )  # fmt: skip
+"""The topics of the generated servers, in turn (a fixed subset of the shared vocabulary)."""
+OWNERS: Final = GITHUB_USERS[:16]
 
 SEARCH_TERMS: Final = (
-    *(slug for slug, _, _ in TOPICS[:10]),
+    *(topic.slug for topic in BENCH_TOPICS[:10]),
     "knowledge graph",
     "pull requests",
     "chen-li",
@@ -72,8 +61,8 @@ class BenchVersion:
 
 def server_name(index: int) -> str:
     """The name of the ``index``-th generated server."""
-    slug = TOPICS[index % len(TOPICS)][0]
-    owner = OWNERS[(index // len(TOPICS)) % len(OWNERS)]
+    slug = BENCH_TOPICS[index % len(BENCH_TOPICS)].slug
+    owner = OWNERS[(index // len(BENCH_TOPICS)) % len(OWNERS)]
     return f"io.github.{owner}/{slug}-{index}"
 
 
@@ -84,7 +73,8 @@ def version_label(version_index: int) -> str:
 
 def server_document(index: int, version: str) -> dict[str, Any]:
     """A valid server.json for server ``index`` at ``version``."""
-    slug, title, description = TOPICS[index % len(TOPICS)]
+    topic = BENCH_TOPICS[index % len(BENCH_TOPICS)]
+    slug, title, description = topic.slug, topic.title, topic.descriptions[0]
     name = server_name(index)
     owner = name.split("/")[0].removeprefix("io.github.")
     repo = name.split("/")[1]

@@ -16,11 +16,11 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
+from benchmarks.official_catalog import OFFICIAL_META_KEY, make_catalog
 from mcp_registry.shared.serverjson.schema import CURRENT_SCHEMA_URL
-from tests.e2e.conftest import RunningRegistry, start_registry, stop_registry
 from tests.support.browser import Browser, chromium, chromium_binary
-from tests.support.catalog import OFFICIAL_META_KEY, make_catalog
 from tests.support.http import request
+from tests.support.registry_process import RunningRegistry, start_registry, stop_registry
 
 pytestmark = pytest.mark.e2e
 

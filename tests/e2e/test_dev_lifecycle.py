@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import (
+from benchmarks.official_catalog import make_catalog
+from tests.support.http import free_port, request
+from tests.support.registry_process import (
     ROOT,
     START_TIMEOUT,
     _readme_run_command,
     start_registry,
     stop_registry,
 )
-from tests.support.catalog import make_catalog
-from tests.support.http import free_port, request
 
 pytestmark = pytest.mark.e2e
 

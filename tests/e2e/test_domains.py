@@ -14,14 +14,15 @@ from typing import Any
 
 import pytest
 
-from mcp_registry.shared.auth.jwks import StaticKeys, public_keys_from_jwks
+from mcp_registry.shared.auth.jwks import public_keys_from_jwks
 from mcp_registry.shared.auth.tokens import TokenVerifier
-from tests.e2e.conftest import RunningRegistry, start_registry, stop_registry
+from tests.support.auth_doubles import StaticKeys
 from tests.support.dns_server import LocalDns
 from tests.support.fake_github import FakeGitHub, GitHubUser
 from tests.support.http import Reply, request
 from tests.support.local_http import LocalServer
 from tests.support.nats import wait_until
+from tests.support.registry_process import RunningRegistry, start_registry, stop_registry
 
 pytestmark = pytest.mark.e2e
 

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.conftest import RunningRegistry, start_registry, stop_registry
 from tests.support.http import Reply, request
+from tests.support.registry_process import RunningRegistry, start_registry, stop_registry
 
 pytestmark = pytest.mark.e2e
 

@@ -10,15 +10,16 @@ from pathlib import Path
 import pytest
 
 from mcp_registry.cli.publisher.domain_keys import DomainKey
-from mcp_registry.shared.auth.jwks import StaticKeys, public_keys_from_jwks
+from mcp_registry.shared.auth.jwks import public_keys_from_jwks
 from mcp_registry.shared.auth.permissions import Permission
 from mcp_registry.shared.auth.tokens import RegistryClaims, TokenVerifier
-from tests.e2e.conftest import RunningRegistry, start_registry, stop_registry
+from tests.support.auth_doubles import StaticKeys
 from tests.support.dns_server import LocalDns
 from tests.support.fake_github import FakeGitHub, GitHubUser
 from tests.support.http import request
 from tests.support.local_http import Answer, LocalServer, Seen
 from tests.support.oidc_issuer import OidcIssuer
+from tests.support.registry_process import RunningRegistry, start_registry, stop_registry
 from tests.support.tls import TestCA
 
 pytestmark = pytest.mark.e2e

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.e2e.conftest import RunningRegistry
 from tests.support.http import request
+from tests.support.registry_process import RunningRegistry
 
 pytestmark = pytest.mark.e2e
 

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import RunningRegistry, start_registry, stop_registry
 from tests.support.dns_server import LocalDns
 from tests.support.fake_github import FakeGitHub, GitHubUser
 from tests.support.http import request
 from tests.support.local_http import LocalServer
+from tests.support.registry_process import RunningRegistry, start_registry, stop_registry
 
 pytestmark = pytest.mark.e2e
 

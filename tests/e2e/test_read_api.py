@@ -13,8 +13,8 @@ import pytest
 from mcp_registry.shared.api_items import OFFICIAL_META_KEY
 from mcp_registry.shared.clock import format_rfc3339, parse_rfc3339
 from mcp_registry.shared.serverjson.versions import pick_latest
-from tests.e2e.conftest import RunningRegistry
 from tests.support.http import Reply, request
+from tests.support.registry_process import RunningRegistry
 
 pytestmark = pytest.mark.e2e
 

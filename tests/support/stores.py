@@ -16,7 +16,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -29,6 +29,7 @@ from mcp_registry.shared.storage.port import ServerStore
 from mcp_registry.shared.storage.records import Actor, NewVersion, Status
 from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
 from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
+from tests.support.server_json import server_json
 
 MONGODB_URL_ENV = "MCP_REGISTRY_TEST_MONGODB_URL"
 MONGO_IMAGE = "mongo:7"
@@ -62,32 +63,6 @@ class Ticker:
             return self._now
 
 
-def server_json(
-    name: str,
-    version: str,
-    *,
-    title: str | None = None,
-    description: str = "A test server",
-    packages: Sequence[str] = (),
-    **extra: Any,
-) -> dict[str, Any]:
-    """A small valid-looking server.json."""
-    server: dict[str, Any] = {
-        "$schema": "https://static.modelcontextprotocol.io/schemas/2025-09-29/server.schema.json",
-        "name": name,
-        "version": version,
-        "description": description,
-    }
-    if title is not None:
-        server["title"] = title
-    if packages:
-        server["packages"] = [
-            {"registryType": "npm", "identifier": ident, "version": version} for ident in packages
-        ]
-    server.update(extra)
-    return server
-
-
 def new_version(
     name: str,
     version: str,
@@ -96,11 +71,11 @@ def new_version(
     status_message: str | None = None,
     **fields: Any,
 ) -> NewVersion:
-    """A :class:`NewVersion` around :func:`server_json`."""
+    """A :class:`NewVersion` around :func:`~tests.support.server_json.server_json`."""
     return NewVersion(
         name=name,
         version=version,
-        server=server_json(name, version, **fields),
+        server=server_json(name=name, version=version, **fields),
         status=status,
         status_message=status_message,
     )

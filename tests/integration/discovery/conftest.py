@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import falcon.testing
 import pytest
@@ -16,32 +13,8 @@ from mcp_registry.services.discovery.http_cache import ResponseCache
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
 from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
-from tests.support.stores import ACTOR, Ticker, new_version
-
-
-class SettableClock:
-    """The discovery app's notion of now; tests move it."""
-
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@dataclass
-class Discovery:
-    client: falcon.testing.TestClient
-    store: SqliteServerStore
-    cache: ResponseCache
-    clock: Ticker
-    app_clock: SettableClock
-
-    def publish(self, name: str, version: str, **fields: Any) -> None:
-        self.store.publish(new_version(name, version, **fields), actor=ACTOR, now=self.clock())
-
-
-MakeDiscovery = Callable[[], Discovery]
+from tests.support.discovery import Discovery, MakeDiscovery, SettableClock
+from tests.support.stores import Ticker
 
 
 @pytest.fixture

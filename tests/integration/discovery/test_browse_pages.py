@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from mcp_registry.shared.storage.records import NewVersion
-from tests.support.stores import ACTOR, server_json
-
-from .conftest import MakeDiscovery
+from tests.support.discovery import MakeDiscovery
+from tests.support.server_json import server_json
+from tests.support.stores import ACTOR
 
 NAME = "io.github.alice/weather"
 ENCODED = "io.github.alice%2Fweather"
@@ -113,8 +113,8 @@ def test_a_server_page_shows_every_version_and_its_packages(make_discovery: Make
     d.publish(NAME, "1.0.0")
     d.publish(NAME, "1.0.1", status="deprecated", status_message="security fix in 1.1")
     server = server_json(
-        NAME,
-        "1.1.0",
+        name=NAME,
+        version="1.1.0",
         title="Weather",
         remotes=[remote],
         repository={"url": "https://github.com/alice/weather", "source": "github"},

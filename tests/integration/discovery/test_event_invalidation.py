@@ -9,7 +9,7 @@ import pytest
 from mcp_registry.services.discovery.wsgi import clear_on_changes
 from mcp_registry.shared.events.bridge import NatsBridge
 from mcp_registry.shared.events.relay import OutboxRelay
-from tests.integration.discovery.conftest import MakeDiscovery
+from tests.support.discovery import MakeDiscovery
 from tests.support.nats import start_nats, wait_until
 
 pytestmark = pytest.mark.nats

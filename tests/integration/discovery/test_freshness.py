@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.integration.discovery.conftest import MakeDiscovery
+from tests.support.discovery import MakeDiscovery
 from tests.support.stores import ACTOR, new_version
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prometheus_client import REGISTRY
 
-from .conftest import MakeDiscovery
+from tests.support.discovery import MakeDiscovery
 
 LOOKUPS = "mcp_registry_response_cache_lookups_total"
 REQUESTS = "mcp_registry_http_requests_total"

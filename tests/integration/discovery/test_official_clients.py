@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.integration.discovery.conftest import Discovery, MakeDiscovery
+from tests.support.discovery import Discovery, MakeDiscovery
 from tests.support.openapi import document, operations
 
 

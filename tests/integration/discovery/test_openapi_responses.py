@@ -8,9 +8,8 @@ from typing import Any
 import yaml
 
 from mcp_registry.shared.web.openapi import openapi_document
+from tests.support.discovery import MakeDiscovery
 from tests.support.openapi import response_validator
-
-from .conftest import MakeDiscovery
 
 JSON = "application/json"
 PROBLEM = "application/problem+json"

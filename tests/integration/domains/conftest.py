@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import timedelta
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import falcon.testing
 import pytest
@@ -15,11 +12,9 @@ import pytest
 from mcp_registry.services.domains.admin import DomainAdmin
 from mcp_registry.services.domains.app import create_app
 from mcp_registry.services.domains.dns_probe import DnsProbe
-from mcp_registry.services.domains.policy import Policy
 from mcp_registry.services.domains.recheck import Rechecker
 from mcp_registry.services.domains.verification import DomainVerifier
-from mcp_registry.shared.auth.configured import key_ring, token_issuer, token_verifier
-from mcp_registry.shared.auth.permissions import Permission
+from mcp_registry.shared.auth.configured import key_ring, token_verifier
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.storage.domain_port import DomainStore
 from mcp_registry.shared.storage.factory import Stores
@@ -33,31 +28,10 @@ from mcp_registry.shared.storage.sqlite.domains import SqliteDomainStore
 from mcp_registry.shared.storage.sqlite.revocations import SqliteRevocationStore
 from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
 from tests.support.dns_server import LocalDns
+from tests.support.domains import POLICY, Domains, FakeClock
 from tests.support.stores import AtomicMongomockClient, as_mongo_client
 
 JWT_SEED = "bb2c6b424005acd5df47a9e2c87f446def86dd740c888ea3efb825b23f7ef47c"
-POLICY = Policy(
-    challenge_ttl=timedelta(hours=1),
-    recheck_interval=timedelta(hours=24),
-    retry_interval=timedelta(hours=1),
-    revoke_after_failures=3,
-    grace_period=timedelta(hours=72),
-)
-
-
-class FakeClock:
-    """A settable clock; starts at the time the server store's tests use."""
-
-    def __init__(self) -> None:
-        from tests.support.stores import T0
-
-        self.now = T0
-
-    def __call__(self) -> Any:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @pytest.fixture
@@ -116,55 +90,6 @@ def domain_store(stores: Stores) -> DomainStore:
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
-
-
-@dataclass
-class Domains:
-    """The service under test, its parts, and a way to act as someone."""
-
-    client: falcon.testing.TestClient
-    verifier: DomainVerifier
-    rechecker: Rechecker
-    store: DomainStore
-    server_store: ServerStore
-    dns: LocalDns
-    clock: FakeClock
-    settings: Settings
-
-    def token(self, method: str = "github-at", sub: str = "alice", *, admin: bool = False) -> str:
-        keys = key_ring(self.settings, clock=self.clock)
-        permissions = (Permission("edit", "*"),) if admin else ()
-        issuer = token_issuer(self.settings, keys, clock=self.clock)
-        return issuer.mint(auth_method=method, auth_method_sub=sub, permissions=permissions).token
-
-    def call(
-        self,
-        method: str,
-        path: str,
-        body: dict[str, Any] | None = None,
-        *,
-        as_: str = "alice",
-        admin: bool = False,
-        prefix: str = "/v0",
-    ) -> falcon.testing.Result:
-        headers = {"Authorization": f"Bearer {self.token(sub=as_, admin=admin)}"}
-        return self.client.simulate_request(method, prefix + path, json=body, headers=headers)
-
-    def start(self, domain: str, *, as_: str = "alice") -> str:
-        """Start a challenge and return the TXT value to publish."""
-        result = self.call("POST", "/verify-domain", {"domain": domain}, as_=as_)
-        assert result.status_code == 200, result.text
-        value: str = result.json["record"]["value"]
-        return value
-
-    def verify(self, domain: str, *, as_: str = "alice") -> None:
-        """Start, publish the record at the apex, confirm."""
-        self.dns.txt[domain] = [self.start(domain, as_=as_)]
-        result = self.call("POST", "/verify-domain/check", {"domain": domain}, as_=as_)
-        assert result.status_code == 200, result.text
-
-
-MakeDomains = Callable[..., Domains]
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ from mcp_registry.shared.auth.permissions import Permission
 from mcp_registry.shared.errors import InvalidInput
 from mcp_registry.shared.events.embedded import EmbeddedNats
 from mcp_registry.shared.storage.domain_records import Owner
-from tests.integration.domains.conftest import Domains
-from tests.integration.events.conftest import make_bridge, nats_server  # noqa: F401
+from tests.support.domains import Domains
 from tests.support.nats import BridgeFactory
 
 pytestmark = pytest.mark.nats
@@ -20,8 +19,8 @@ pytestmark = pytest.mark.nats
 @pytest.mark.parametrize("server_store", ["sqlite"], indirect=True)
 def test_identity_gets_the_verified_namespaces_until_revoked(
     domains: Domains,
-    nats_server: EmbeddedNats,  # noqa: F811
-    make_bridge: BridgeFactory,  # noqa: F811
+    nats_server: EmbeddedNats,
+    make_bridge: BridgeFactory,
 ) -> None:
     # Two replicas in the queue group: whichever answers, the answer is the same.
     for replica in ("domains-1", "domains-2"):

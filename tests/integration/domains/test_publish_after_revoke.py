@@ -11,29 +11,21 @@ from mcp_registry.services.publishing.app import create_app
 from mcp_registry.shared.auth.configured import key_ring, token_issuer, token_verifier
 from mcp_registry.shared.auth.domain_grant_sources import NatsDomainGrants
 from mcp_registry.shared.events.embedded import EmbeddedNats
-from tests.integration.domains.conftest import Domains
-from tests.integration.events.conftest import make_bridge, nats_server  # noqa: F401
+from tests.support.domains import Domains
 from tests.support.nats import BridgeFactory
+from tests.support.server_json import MakeServerJson
 
 pytestmark = pytest.mark.nats
 
-SCHEMA = "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json"
-
-
-def doc(version: str) -> dict[str, str]:
-    return {
-        "$schema": SCHEMA,
-        "name": "com.example/x-server",
-        "version": version,
-        "description": "X",
-    }
+NAME = "com.example/x-server"
 
 
 @pytest.mark.parametrize("server_store", ["sqlite"], indirect=True)
 def test_a_revoked_domain_refuses_new_versions_until_restored(
     domains: Domains,
-    nats_server: EmbeddedNats,  # noqa: F811
-    make_bridge: BridgeFactory,  # noqa: F811
+    nats_server: EmbeddedNats,
+    make_bridge: BridgeFactory,
+    make_server_json: MakeServerJson,
 ) -> None:
     serve_grants(make_bridge(nats_server.url, name="domains"), domains.verifier)
     caller = make_bridge(nats_server.url, name="publishing")
@@ -66,7 +58,8 @@ def test_a_revoked_domain_refuses_new_versions_until_restored(
     headers = {"Authorization": f"Bearer {token}"}
 
     def publish(version: str) -> falcon.testing.Result:
-        return publishing.simulate_post("/v0/publish", json=doc(version), headers=headers)
+        doc = make_server_json(name=NAME, version=version, description="X")
+        return publishing.simulate_post("/v0/publish", json=doc, headers=headers)
 
     assert publish("1.0.0").status_code == 200
 
@@ -75,7 +68,7 @@ def test_a_revoked_domain_refuses_new_versions_until_restored(
     refused = publish("1.0.1")
     assert refused.status_code == 403, refused.text
     assert "verified domain example.com" in refused.json["detail"]
-    assert [r.version for r in domains.server_store.list_versions(doc("")["name"])] == ["1.0.0"]
+    assert [r.version for r in domains.server_store.list_versions(NAME)] == ["1.0.0"]
 
     restored = domains.call("POST", "/admin/domains/example.com/restore", admin=True, as_="root")
     assert restored.status_code == 200, restored.text

@@ -10,7 +10,7 @@ from mcp_registry.services.domains.worker import run_rechecks
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.event_model import DOMAIN_REVOKED, DOMAIN_VERIFIED
 from mcp_registry.shared.storage.domain_records import Owner
-from tests.integration.domains.conftest import POLICY, Domains
+from tests.support.domains import POLICY, Domains
 
 ALICE = Owner("github-at", "alice")
 

@@ -13,7 +13,7 @@ from mcp_registry.shared.config import Settings
 from mcp_registry.shared.errors import UpstreamUnavailable
 from mcp_registry.shared.event_model import DOMAIN_VERIFIED
 from mcp_registry.shared.storage.domain_records import Owner
-from tests.integration.domains.conftest import POLICY, Domains
+from tests.support.domains import POLICY, Domains
 
 PROBLEM = "application/problem+json"
 

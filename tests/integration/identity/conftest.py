@@ -2,55 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import falcon.testing
 import pytest
 
 from mcp_registry.services.identity.app import create_app
 from mcp_registry.services.identity.exchange import TokenExchange
-from mcp_registry.shared.auth.configured import key_ring, token_issuer, token_verifier
-from mcp_registry.shared.auth.domain_grant_sources import DomainGrantSource, FixedDomainGrants
-from mcp_registry.shared.auth.jwks import StaticKeys, public_keys_from_jwks
-from mcp_registry.shared.auth.tokens import RegistryClaims
+from mcp_registry.shared.auth.configured import key_ring, token_issuer
+from mcp_registry.shared.auth.domain_grant_sources import DomainGrantSource
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.plugins.host import PluginHost
+from tests.support.auth_doubles import FixedDomainGrants
 from tests.support.dns_server import LocalDns
 from tests.support.fake_github import FakeGitHub
-from tests.support.local_http import Answer, LocalServer, Seen
+from tests.support.identity import DOMAIN, IdentityClient, MakeClient, Peers, WellKnown
+from tests.support.local_http import LocalServer
 from tests.support.oidc_issuer import OidcIssuer
 from tests.support.tls import TestCA
 
 JWT_SEED = "bb2c6b424005acd5df47a9e2c87f446def86dd740c888ea3efb825b23f7ef47c"
-DOMAIN = "example.com"
-
-
-@dataclass
-class WellKnown:
-    """What the domain's web server answers at ``/.well-known/mcp-registry-auth``."""
-
-    answer: Answer = field(default_factory=lambda: Answer(404, b"not found"))
-
-    def respond(self, seen: Seen) -> Answer:
-        if seen.path == "/.well-known/mcp-registry-auth":
-            return self.answer
-        return Answer(404, b"not found")
-
-
-@dataclass
-class Peers:
-    github: FakeGitHub
-    github_server: LocalServer
-    actions: OidcIssuer
-    google: OidcIssuer
-    gitlab: OidcIssuer
-    dns: LocalDns
-    web: WellKnown
-    web_server: LocalServer
-    ca: TestCA
 
 
 @pytest.fixture
@@ -95,27 +67,6 @@ def settings(peers: Peers, tmp_path: Path) -> Settings:
         http_auth_allow_private_addresses=True,
         extras=(("GITLAB_ISSUER", peers.gitlab.url),),
     )
-
-
-@dataclass
-class IdentityClient:
-    """The identity app under test and a verifier like every other service uses."""
-
-    client: falcon.testing.TestClient
-    settings: Settings
-
-    def login(self, method: str, body: dict[str, Any] | None = None) -> falcon.testing.Result:
-        return self.client.simulate_post(f"/v0/auth/{method}", json=body)
-
-    def claims(self, result: falcon.testing.Result) -> RegistryClaims:
-        """Verify the returned token through the JWKS endpoint, as a remote service would."""
-        assert result.status_code == 200, result.text
-        jwks = self.client.simulate_get("/.well-known/jwks.json").json
-        keys = StaticKeys(public_keys_from_jwks(jwks))
-        return token_verifier(self.settings, keys).verify(result.json["registry_token"])
-
-
-MakeClient = Callable[..., IdentityClient]
 
 
 @pytest.fixture

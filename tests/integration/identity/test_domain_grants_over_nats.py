@@ -13,9 +13,8 @@ from mcp_registry.shared.auth.domain_grants import QUEUE, SUBJECT, grants_reply
 from mcp_registry.shared.auth.permissions import Permission
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.events.embedded import EmbeddedNats
-from tests.integration.events.conftest import make_bridge, nats_server  # noqa: F401
-from tests.integration.identity.conftest import MakeClient, Peers
 from tests.support.fake_github import GitHubUser
+from tests.support.identity import MakeClient, Peers
 from tests.support.nats import BridgeFactory, serving
 
 pytestmark = pytest.mark.nats
@@ -30,8 +29,8 @@ def fake_domains_service(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_login_includes_the_domains_the_identity_verified(
-    nats_server: EmbeddedNats,  # noqa: F811
-    make_bridge: BridgeFactory,  # noqa: F811
+    nats_server: EmbeddedNats,
+    make_bridge: BridgeFactory,
     settings: Settings,
     make_client: MakeClient,
     peers: Peers,
@@ -54,8 +53,8 @@ def test_login_includes_the_domains_the_identity_verified(
 
 
 def test_login_without_a_domains_service_succeeds_and_says_so(
-    nats_server: EmbeddedNats,  # noqa: F811
-    make_bridge: BridgeFactory,  # noqa: F811
+    nats_server: EmbeddedNats,
+    make_bridge: BridgeFactory,
     settings: Settings,
     make_client: MakeClient,
     peers: Peers,
@@ -76,8 +75,8 @@ def test_login_without_a_domains_service_succeeds_and_says_so(
 
 
 def test_a_slow_domains_service_is_not_waited_for(
-    nats_server: EmbeddedNats,  # noqa: F811
-    make_bridge: BridgeFactory,  # noqa: F811
+    nats_server: EmbeddedNats,
+    make_bridge: BridgeFactory,
     settings: Settings,
     make_client: MakeClient,
     peers: Peers,

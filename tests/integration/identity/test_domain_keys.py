@@ -9,8 +9,8 @@ import pytest
 from mcp_registry.cli.publisher.domain_keys import ALGORITHMS, DomainKey
 from mcp_registry.shared.auth.permissions import Permission
 from mcp_registry.shared.config import Settings
-from tests.integration.identity.conftest import DOMAIN, IdentityClient, MakeClient, Peers
 from tests.support.dns_server import LocalDns
+from tests.support.identity import DOMAIN, IdentityClient, MakeClient, Peers
 from tests.support.local_http import Answer
 
 

@@ -6,8 +6,8 @@ import pytest
 
 from mcp_registry.shared.auth.permissions import Permission
 from mcp_registry.shared.config import Settings
-from tests.integration.identity.conftest import IdentityClient, MakeClient, Peers
 from tests.support.fake_github import GitHubUser
+from tests.support.identity import IdentityClient, MakeClient, Peers
 
 
 def publish(*patterns: str) -> tuple[Permission, ...]:

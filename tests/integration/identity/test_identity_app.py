@@ -6,11 +6,11 @@ import falcon.testing
 
 from mcp_registry.services.runtime.apps import build_service
 from mcp_registry.services.runtime.process import ProcessDeps
-from mcp_registry.shared.auth.domain_grant_sources import FixedDomainGrants
 from mcp_registry.shared.auth.permissions import Permission
 from mcp_registry.shared.config import Settings
-from tests.integration.identity.conftest import IdentityClient, MakeClient, Peers
+from tests.support.auth_doubles import FixedDomainGrants
 from tests.support.fake_github import GitHubUser
+from tests.support.identity import IdentityClient, MakeClient, Peers
 
 
 def test_providers_lists_every_enabled_method(identity: IdentityClient) -> None:

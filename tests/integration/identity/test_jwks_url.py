@@ -37,9 +37,9 @@ from mcp_registry.shared.clock import utcnow
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
 from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
-from tests.integration.publishing.conftest import server_doc
 from tests.support.local_http import Answer, LocalServer, Seen
 from tests.support.problems import problem_text
+from tests.support.server_json import MakeServerJson, server_json
 from tests.support.wsgi_server import served
 
 JWKS_PATH = "/.well-known/jwks.json"
@@ -114,7 +114,7 @@ class Publishing:
     def publish(self, headers: dict[str, str]) -> falcon.testing.Result:
         self.published += 1
         name = "io.modelcontextprotocol.anonymous/weather"
-        doc = server_doc(name, f"1.0.{self.published}")
+        doc = server_json(name=name, version=f"1.0.{self.published}")
         return self.client.simulate_post("/v0/publish", json=doc, headers=headers)
 
 
@@ -185,13 +185,13 @@ def assert_unavailable(result: falcon.testing.Result) -> None:
 
 
 def test_the_wired_publishing_service_verifies_through_the_jwks_url(
-    identity: Identity, identity_url: str, tmp_path: Path
+    identity: Identity, identity_url: str, tmp_path: Path, make_server_json: MakeServerJson
 ) -> None:
     settings = publishing_settings(tmp_path, identity_url + JWKS_PATH)
     deps = ProcessDeps(settings)
     try:
         client = falcon.testing.TestClient(build_publishing(deps))
-        doc = server_doc("io.modelcontextprotocol.anonymous/weather", "1.0.0")
+        doc = make_server_json(name="io.modelcontextprotocol.anonymous/weather", version="1.0.0")
         result = client.simulate_post("/v0/publish", json=doc, headers=identity.login())
         assert result.status_code == 200, result.text
         bad = client.simulate_post("/v0/publish", json=doc, headers={"Authorization": "Bearer x"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mcp_registry.shared.auth.permissions import Permission
 from mcp_registry.shared.config import Settings
-from tests.integration.identity.conftest import IdentityClient, MakeClient, Peers
+from tests.support.identity import IdentityClient, MakeClient, Peers
 
 AUDIENCE = "registry-admin-client"
 

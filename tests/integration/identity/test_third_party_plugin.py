@@ -6,7 +6,7 @@ from importlib.metadata import entry_points
 
 from mcp_registry.shared.auth.permissions import Permission
 from mcp_registry.shared.config import Settings
-from tests.integration.identity.conftest import IdentityClient, MakeClient, Peers
+from tests.support.identity import IdentityClient, MakeClient, Peers
 
 
 def test_the_plugin_is_found_through_its_own_distribution() -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from benchmarks.official_catalog import make_catalog
 from mcp_registry.cli.registry.main import cli
 from mcp_registry.services.discovery.app import create_app
 from mcp_registry.services.publishing.importing import (
@@ -25,7 +26,6 @@ from mcp_registry.shared.config import Settings
 from mcp_registry.shared.storage.records import ListQuery
 from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
 from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
-from tests.support.catalog import make_catalog
 from tests.support.wsgi_server import served
 
 

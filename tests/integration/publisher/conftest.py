@@ -8,57 +8,29 @@ with ``HOME``/``XDG_CONFIG_HOME`` in a temporary folder, so the token file is th
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
 
-from mcp_registry.cli.publisher.main import cli
 from mcp_registry.services.runtime.apps import build_composed
 from mcp_registry.services.runtime.process import ProcessDeps
 from mcp_registry.shared.config import Settings
 from tests.support.dns_server import LocalDns
 from tests.support.fake_github import FakeGitHub, GitHubUser
-from tests.support.local_http import Answer, LocalServer, Seen
+from tests.support.local_http import LocalServer
 from tests.support.oidc_issuer import OidcIssuer
+from tests.support.publisher_cli import (
+    ADMIN_AUDIENCE,
+    CLIENT_ID,
+    DOMAIN,
+    JWT_SEED,
+    Stack,
+    WellKnown,
+)
 from tests.support.tls import TestCA
 from tests.support.wsgi_server import served
-
-JWT_SEED = "3b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29"
-SCHEMA = "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json"
-DOMAIN = "example.com"
-CLIENT_ID = "Iv1.test-client"
-ADMIN_AUDIENCE = "registry-admin"
-
-
-@dataclass
-class WellKnown:
-    """The domain's web server: ``/.well-known/mcp-registry-auth`` answers ``body``."""
-
-    body: str = ""
-
-    def respond(self, seen: Seen) -> Answer:
-        if seen.path == "/.well-known/mcp-registry-auth" and self.body:
-            return Answer(200, self.body.encode(), {"Content-Type": "text/plain"})
-        return Answer(404, b"not found")
-
-
-@dataclass
-class Stack:
-    """The served registry and its fakes."""
-
-    url: str
-    github: FakeGitHub
-    github_url: str
-    actions: OidcIssuer
-    google: OidcIssuer
-    gitlab: OidcIssuer
-    dns: LocalDns
-    web: WellKnown
-    home: Path
 
 
 @pytest.fixture
@@ -123,38 +95,3 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
                 )
             finally:
                 deps.close()
-
-
-def run(
-    stack: Stack,
-    *args: str,
-    env: dict[str, str | None] | None = None,
-    input: str | None = None,
-    registry: bool = True,
-) -> Result:
-    """``mcp-publisher ARGS`` against the stack, with the test's own config home."""
-    environment: dict[str, str | None] = {
-        "HOME": str(stack.home),
-        "XDG_CONFIG_HOME": str(stack.home / ".config"),
-        "MCP_PUBLISHER_REGISTRY": None,
-        "MCP_GITHUB_TOKEN": None,
-        "MCP_OIDC_TOKEN": None,
-        "MCP_PUBLISHER_PRIVATE_KEY": None,
-        "MCP_PUBLISHER_GITHUB_URL": None,
-        "ACTIONS_ID_TOKEN_REQUEST_URL": None,
-        "ACTIONS_ID_TOKEN_REQUEST_TOKEN": None,
-        **(env or {}),
-    }
-    argv: Sequence[str] = ["--registry", stack.url, *args] if registry else list(args)
-    return CliRunner().invoke(cli, list(argv), env=environment, input=input)
-
-
-def server_doc(name: str, version: str = "1.0.0", **extra: Any) -> dict[str, Any]:
-    """A valid current-schema server.json."""
-    return {
-        "$schema": SCHEMA,
-        "name": name,
-        "version": version,
-        "description": "A test server",
-        **extra,
-    }

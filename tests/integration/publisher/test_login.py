@@ -9,10 +9,10 @@ from urllib.parse import urlencode
 
 from mcp_registry.cli.publisher.domain_keys import DomainKey
 from mcp_registry.cli.publisher.token_info import publish_patterns
-from tests.integration.publisher.conftest import ADMIN_AUDIENCE, DOMAIN, Stack, run
 from tests.support.http import request
 from tests.support.local_http import Answer, LocalServer, Seen
 from tests.support.problems import problem_text
+from tests.support.publisher_cli import ADMIN_AUDIENCE, DOMAIN, Stack, run
 
 
 def token_file(stack: Stack) -> Path:

@@ -13,7 +13,8 @@ import pytest
 from mcp_registry.services.runtime.apps import build_composed
 from mcp_registry.services.runtime.process import ProcessDeps
 from mcp_registry.shared.config import Settings
-from tests.integration.publisher.conftest import JWT_SEED, Stack, run, server_doc
+from tests.support.publisher_cli import JWT_SEED, Stack, run
+from tests.support.server_json import server_json
 from tests.support.wsgi_server import served
 
 NAME = "io.github.alice/weather"
@@ -31,7 +32,7 @@ def write(path: Path, document: object) -> Path:
 def test_registry_urls_with_an_api_suffix_or_slashes_work(
     stack: Stack, tmp_path: Path, suffix: str
 ) -> None:
-    good = write(tmp_path / "server.json", server_doc(NAME))
+    good = write(tmp_path / "server.json", server_json(name=NAME))
     result = run(
         stack, "--registry", stack.url + suffix, "validate", str(good), "--json", registry=False
     )
@@ -56,14 +57,14 @@ def test_a_url_that_cannot_be_a_registry_is_refused(stack: Stack, url: str) -> N
 
 
 def test_login_hint_names_the_normalised_url(stack: Stack, tmp_path: Path) -> None:
-    good = write(tmp_path / "server.json", server_doc(NAME))
+    good = write(tmp_path / "server.json", server_json(name=NAME))
     result = run(stack, "--registry", stack.url + "/v0/", "publish", str(good), registry=False)
     assert result.exit_code == 3
     assert f"--registry {stack.url}`" in result.stderr
 
 
 def test_validate_says_when_the_registry_check_was_skipped(stack: Stack, tmp_path: Path) -> None:
-    good = write(tmp_path / "server.json", server_doc(NAME))
+    good = write(tmp_path / "server.json", server_json(name=NAME))
     # Not a registry at that path: its 404 is not the file's fault.
     wrong = run(
         stack, "--registry", stack.url + "/somewhere", "validate", str(good), registry=False
@@ -110,7 +111,9 @@ def test_show_include_deleted(stack: Stack, tmp_path: Path) -> None:
     for version in ("1.0.0", "1.1.0"):
         assert (
             run(
-                stack, "publish", str(write(tmp_path / "s.json", server_doc(NAME, version)))
+                stack,
+                "publish",
+                str(write(tmp_path / "s.json", server_json(name=NAME, version=version))),
             ).exit_code
             == 0
         )
@@ -128,7 +131,7 @@ def test_show_include_deleted(stack: Stack, tmp_path: Path) -> None:
 
 def test_piped_search_prints_full_names(stack: Stack, tmp_path: Path) -> None:
     assert run(stack, "login", "github", "--token", "gho_alice").exit_code == 0
-    doc = server_doc(LONG_NAME, description="Forecasts " * 9)
+    doc = server_json(name=LONG_NAME, description="Forecasts " * 9)
     assert run(stack, "publish", str(write(tmp_path / "s.json", doc))).exit_code == 0
     found = run(stack, "search", "rather-long")
     assert found.exit_code == 0, found.output

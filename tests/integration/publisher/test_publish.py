@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.integration.publisher.conftest import Stack, run, server_doc
+from tests.support.publisher_cli import Stack, run
+from tests.support.server_json import MakeServerJson
 
 NAME = "io.github.alice/weather"
 
@@ -25,8 +26,10 @@ def logged_in(stack: Stack) -> Stack:
     return stack
 
 
-def test_publish_prints_the_url_of_the_entry(logged_in: Stack, tmp_path: Path) -> None:
-    file = write(tmp_path / "server.json", server_doc(NAME))
+def test_publish_prints_the_url_of_the_entry(
+    logged_in: Stack, tmp_path: Path, make_server_json: MakeServerJson
+) -> None:
+    file = write(tmp_path / "server.json", make_server_json(name=NAME))
     result = run(logged_in, "publish", str(file))
     assert result.exit_code == 0, result.output
     url = f"{logged_in.url}/v0/servers/io.github.alice%2Fweather/versions/1.0.0"
@@ -36,8 +39,10 @@ def test_publish_prints_the_url_of_the_entry(logged_in: Stack, tmp_path: Path) -
     assert json.loads(shown.stdout)["server"]["version"] == "1.0.0"
 
 
-def test_publish_json_output_carries_the_item(logged_in: Stack, tmp_path: Path) -> None:
-    file = write(tmp_path / "server.json", server_doc(NAME, "2.0.0"))
+def test_publish_json_output_carries_the_item(
+    logged_in: Stack, tmp_path: Path, make_server_json: MakeServerJson
+) -> None:
+    file = write(tmp_path / "server.json", make_server_json(name=NAME, version="2.0.0"))
     result = run(logged_in, "publish", str(file), "--json")
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout)
@@ -45,10 +50,12 @@ def test_publish_json_output_carries_the_item(logged_in: Stack, tmp_path: Path) 
     assert body["item"]["server"]["name"] == NAME
 
 
-def test_publish_defaults_to_server_json_in_the_current_folder(logged_in: Stack) -> None:
+def test_publish_defaults_to_server_json_in_the_current_folder(
+    logged_in: Stack, make_server_json: MakeServerJson
+) -> None:
     runner_dir = logged_in.home.parent / "project"
     runner_dir.mkdir()
-    write(runner_dir / "server.json", server_doc(NAME))
+    write(runner_dir / "server.json", make_server_json(name=NAME))
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(runner_dir)
         result = run(logged_in, "publish")
@@ -56,9 +63,9 @@ def test_publish_defaults_to_server_json_in_the_current_folder(logged_in: Stack)
 
 
 def test_a_bad_server_json_shows_each_issue_and_publishes_nothing(
-    logged_in: Stack, tmp_path: Path
+    logged_in: Stack, tmp_path: Path, make_server_json: MakeServerJson
 ) -> None:
-    bad = server_doc(NAME, "latest", description="")
+    bad = make_server_json(name=NAME, version="latest", description="")
     bad["remotes"] = [{"type": "streamable-http", "url": "http://localhost/mcp"}]
     file = write(tmp_path / "server.json", bad)
     result = run(logged_in, "publish", str(file))
@@ -70,9 +77,9 @@ def test_a_bad_server_json_shows_each_issue_and_publishes_nothing(
 
 
 def test_publish_outside_your_namespace_names_what_you_may_use(
-    logged_in: Stack, tmp_path: Path
+    logged_in: Stack, tmp_path: Path, make_server_json: MakeServerJson
 ) -> None:
-    file = write(tmp_path / "server.json", server_doc("io.github.bob/tool"))
+    file = write(tmp_path / "server.json", make_server_json(name="io.github.bob/tool"))
     result = run(logged_in, "publish", str(file))
     assert result.exit_code == 3, result.output
     assert "io.github.alice/*" in result.stderr
@@ -80,27 +87,31 @@ def test_publish_outside_your_namespace_names_what_you_may_use(
 
 
 def test_publishing_the_same_version_twice_suggests_a_bump(
-    logged_in: Stack, tmp_path: Path
+    logged_in: Stack, tmp_path: Path, make_server_json: MakeServerJson
 ) -> None:
-    file = write(tmp_path / "server.json", server_doc(NAME))
+    file = write(tmp_path / "server.json", make_server_json(name=NAME))
     assert run(logged_in, "publish", str(file)).exit_code == 0
     again = run(logged_in, "publish", str(file))
     assert again.exit_code == 1
     assert "bump `version`" in again.stderr
 
 
-def test_publish_without_login_says_how_to_log_in(stack: Stack, tmp_path: Path) -> None:
-    file = write(tmp_path / "server.json", server_doc(NAME))
+def test_publish_without_login_says_how_to_log_in(
+    stack: Stack, tmp_path: Path, make_server_json: MakeServerJson
+) -> None:
+    file = write(tmp_path / "server.json", make_server_json(name=NAME))
     result = run(stack, "publish", str(file))
     assert result.exit_code == 3
     assert "mcp-publisher login github" in result.stderr
 
 
-def test_an_expired_token_asks_for_a_new_login(logged_in: Stack, tmp_path: Path) -> None:
+def test_an_expired_token_asks_for_a_new_login(
+    logged_in: Stack, tmp_path: Path, make_server_json: MakeServerJson
+) -> None:
     token_file = logged_in.home / ".config" / "mcp-publisher" / "token.json"
     data = json.loads(token_file.read_text())
     token_file.write_text(json.dumps({**data, "expires_at": 1}))
-    result = run(logged_in, "publish", str(write(tmp_path / "s.json", server_doc(NAME))))
+    result = run(logged_in, "publish", str(write(tmp_path / "s.json", make_server_json(name=NAME))))
     assert result.exit_code == 3
     assert "login github" in result.stderr
 
@@ -111,8 +122,10 @@ def test_a_missing_file_points_at_init(stack: Stack, tmp_path: Path) -> None:
     assert "mcp-publisher init" in result.stderr
 
 
-def test_validate_runs_local_then_registry_checks(stack: Stack, tmp_path: Path) -> None:
-    good = write(tmp_path / "good.json", server_doc(NAME))
+def test_validate_runs_local_then_registry_checks(
+    stack: Stack, tmp_path: Path, make_server_json: MakeServerJson
+) -> None:
+    good = write(tmp_path / "good.json", make_server_json(name=NAME))
     result = run(stack, "validate", str(good), "--json")
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout)
@@ -122,8 +135,12 @@ def test_validate_runs_local_then_registry_checks(stack: Stack, tmp_path: Path) 
     assert "is valid" in human.stdout
 
 
-def test_validate_shows_each_issue_with_exit_code_4(stack: Stack, tmp_path: Path) -> None:
-    bad = write(tmp_path / "bad.json", server_doc("no-namespace", "^1.0", description=""))
+def test_validate_shows_each_issue_with_exit_code_4(
+    stack: Stack, tmp_path: Path, make_server_json: MakeServerJson
+) -> None:
+    bad = write(
+        tmp_path / "bad.json", make_server_json(name="no-namespace", version="^1.0", description="")
+    )
     result = run(stack, "validate", str(bad))
     assert result.exit_code == 4
     assert "name:" in result.stdout
@@ -133,9 +150,9 @@ def test_validate_shows_each_issue_with_exit_code_4(stack: Stack, tmp_path: Path
 
 
 def test_validate_with_the_registry_down_keeps_the_local_result(
-    stack: Stack, tmp_path: Path
+    stack: Stack, tmp_path: Path, make_server_json: MakeServerJson
 ) -> None:
-    good = write(tmp_path / "good.json", server_doc(NAME))
+    good = write(tmp_path / "good.json", make_server_json(name=NAME))
     result = run(stack, "--registry", "http://127.0.0.1:9", "validate", str(good), registry=False)
     assert result.exit_code == 0, result.output
     assert "Registry check skipped" in result.stderr
@@ -149,9 +166,14 @@ def test_invalid_json_is_reported_with_its_position(stack: Stack, tmp_path: Path
     assert "line 1" in result.stderr
 
 
-def test_status_deprecate_one_then_restore(logged_in: Stack, tmp_path: Path) -> None:
+def test_status_deprecate_one_then_restore(
+    logged_in: Stack, tmp_path: Path, make_server_json: MakeServerJson
+) -> None:
     assert (
-        run(logged_in, "publish", str(write(tmp_path / "s.json", server_doc(NAME)))).exit_code == 0
+        run(
+            logged_in, "publish", str(write(tmp_path / "s.json", make_server_json(name=NAME)))
+        ).exit_code
+        == 0
     )
     result = run(
         logged_in, "status", NAME, "1.0.0", "--status", "deprecated", "--message", "use 2", "--yes"
@@ -165,9 +187,14 @@ def test_status_deprecate_one_then_restore(logged_in: Stack, tmp_path: Path) -> 
     assert restored.exit_code == 0, restored.output
 
 
-def test_status_asks_for_confirmation(logged_in: Stack, tmp_path: Path) -> None:
+def test_status_asks_for_confirmation(
+    logged_in: Stack, tmp_path: Path, make_server_json: MakeServerJson
+) -> None:
     assert (
-        run(logged_in, "publish", str(write(tmp_path / "s.json", server_doc(NAME)))).exit_code == 0
+        run(
+            logged_in, "publish", str(write(tmp_path / "s.json", make_server_json(name=NAME)))
+        ).exit_code
+        == 0
     )
     declined = run(logged_in, "status", NAME, "1.0.0", "--status", "deleted", input="n\n")
     assert declined.exit_code == 1
@@ -177,9 +204,11 @@ def test_status_asks_for_confirmation(logged_in: Stack, tmp_path: Path) -> None:
     assert run(logged_in, "show", NAME, "1.0.0").exit_code == 6
 
 
-def test_status_of_every_version(logged_in: Stack, tmp_path: Path) -> None:
+def test_status_of_every_version(
+    logged_in: Stack, tmp_path: Path, make_server_json: MakeServerJson
+) -> None:
     for version in ("1.0.0", "1.1.0"):
-        doc = server_doc(NAME, version)
+        doc = make_server_json(name=NAME, version=version)
         assert run(logged_in, "publish", str(write(tmp_path / "s.json", doc))).exit_code == 0
     result = run(logged_in, "status", NAME, "--all-versions", "--status", "deprecated", "--yes")
     assert result.exit_code == 0, result.output
@@ -191,9 +220,11 @@ def test_status_needs_a_version_or_all(logged_in: Stack) -> None:
     assert result.exit_code == 2
 
 
-def test_search_and_show_versions(logged_in: Stack, tmp_path: Path) -> None:
+def test_search_and_show_versions(
+    logged_in: Stack, tmp_path: Path, make_server_json: MakeServerJson
+) -> None:
     for version in ("1.0.0", "1.1.0"):
-        doc = server_doc(NAME, version)
+        doc = make_server_json(name=NAME, version=version)
         assert run(logged_in, "publish", str(write(tmp_path / "s.json", doc))).exit_code == 0
     found = run(logged_in, "search", "weather")
     assert found.exit_code == 0, found.output

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.integration.publisher.conftest import DOMAIN, Stack, run
+from tests.support.publisher_cli import DOMAIN, Stack, run
 
 
 def test_start_check_and_list(stack: Stack) -> None:

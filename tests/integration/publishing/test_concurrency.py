@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.integration.publishing.conftest import MakePublishing, server_doc
 from tests.support.http import request
+from tests.support.publishing import MakePublishing
+from tests.support.server_json import MakeServerJson
 from tests.support.stores import MakeStore
 from tests.support.wsgi_server import served
 
@@ -24,11 +25,11 @@ def _fire(base: str, docs: list[dict[str, object]], headers: dict[str, str]) -> 
 
 
 def test_16_distinct_versions_in_parallel_all_stored_one_latest(
-    make_publishing: MakePublishing, make_store: MakeStore
+    make_publishing: MakePublishing, make_store: MakeStore, make_server_json: MakeServerJson
 ) -> None:
     p = make_publishing(make_store())
     token = p.tokens.bearer(("io.github.alice/*",))
-    docs = [server_doc(NAME, f"1.{i}.0") for i in range(16)]
+    docs = [make_server_json(name=NAME, version=f"1.{i}.0") for i in range(16)]
     with served(p.app) as base:
         statuses = _fire(base, docs, token)
     assert statuses == [200] * 16
@@ -38,11 +39,11 @@ def test_16_distinct_versions_in_parallel_all_stored_one_latest(
 
 
 def test_8_parallel_publishes_of_one_version_one_wins(
-    make_publishing: MakePublishing, make_store: MakeStore
+    make_publishing: MakePublishing, make_store: MakeStore, make_server_json: MakeServerJson
 ) -> None:
     p = make_publishing(make_store())
     token = p.tokens.bearer(("io.github.alice/*",))
-    docs = [server_doc(NAME, "1.0.0", title=f"attempt {i}") for i in range(8)]
+    docs = [make_server_json(name=NAME, version="1.0.0", title=f"attempt {i}") for i in range(8)]
     with served(p.app) as base:
         statuses = _fire(base, docs, token)
     assert sorted(statuses) == [200] + [400] * 7

@@ -20,9 +20,9 @@ from mcp_registry.shared.auth.domain_grants import QUEUE, SUBJECT, grants_reply
 from mcp_registry.shared.auth.permissions import Permission
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.events.embedded import EmbeddedNats
-from tests.integration.events.conftest import make_bridge, nats_server  # noqa: F401
-from tests.integration.publishing.conftest import MakePublishing, Publishing, server_doc
 from tests.support.nats import BridgeFactory, serving
+from tests.support.publishing import MakePublishing, Publishing
+from tests.support.server_json import MakeServerJson, server_json
 
 pytestmark = pytest.mark.nats
 
@@ -51,9 +51,10 @@ def publishing_over_nats(
 
 
 def test_granted_publishes_revoked_is_refused_with_the_same_token(
-    nats_server: EmbeddedNats,  # noqa: F811
-    make_bridge: BridgeFactory,  # noqa: F811
+    nats_server: EmbeddedNats,
+    make_bridge: BridgeFactory,
     make_publishing: MakePublishing,
+    make_server_json: MakeServerJson,
 ) -> None:
     domains = DomainsStandIn()
     domains.grants[("github-at", "alice")] = EXAMPLE
@@ -64,28 +65,48 @@ def test_granted_publishes_revoked_is_refused_with_the_same_token(
         ("io.github.alice/*",), from_domains=("com.example/*", "com.example.*")
     )
 
-    assert pub.publish(server_doc("com.example/x-server", "1.0.0"), token).status_code == 200
-    assert pub.publish(server_doc("com.example.api/y-server", "1.0.0"), token).status_code == 200
+    assert (
+        pub.publish(
+            make_server_json(name="com.example/x-server", version="1.0.0"), token
+        ).status_code
+        == 200
+    )
+    assert (
+        pub.publish(
+            make_server_json(name="com.example.api/y-server", version="1.0.0"), token
+        ).status_code
+        == 200
+    )
     assert domains.asked == 2
 
     domains.grants.clear()  # the domains worker revoked example.com
-    refused = pub.publish(server_doc("com.example/x-server", "1.0.1"), token)
+    refused = pub.publish(make_server_json(name="com.example/x-server", version="1.0.1"), token)
     assert refused.status_code == 403, refused.text
     assert refused.headers["content-type"] == "application/problem+json"
     assert "verified domain example.com" in refused.json["detail"]
     assert "revoked or is no longer yours" in refused.json["detail"]
     assert [r.version for r in pub.store.list_versions("com.example/x-server")] == ["1.0.0"]
     # Its own namespace does not depend on the domains service.
-    assert pub.publish(server_doc("io.github.alice/z-server", "1.0.0"), token).status_code == 200
+    assert (
+        pub.publish(
+            make_server_json(name="io.github.alice/z-server", version="1.0.0"), token
+        ).status_code
+        == 200
+    )
     assert domains.asked == 3
 
     domains.grants[("github-at", "alice")] = EXAMPLE  # re-verified
-    assert pub.publish(server_doc("com.example/x-server", "1.0.1"), token).status_code == 200
+    assert (
+        pub.publish(
+            make_server_json(name="com.example/x-server", version="1.0.1"), token
+        ).status_code
+        == 200
+    )
 
 
 def test_a_revoked_domain_can_no_longer_deprecate_or_delete(
-    nats_server: EmbeddedNats,  # noqa: F811
-    make_bridge: BridgeFactory,  # noqa: F811
+    nats_server: EmbeddedNats,
+    make_bridge: BridgeFactory,
     make_publishing: MakePublishing,
 ) -> None:
     domains = DomainsStandIn()
@@ -93,7 +114,10 @@ def test_a_revoked_domain_can_no_longer_deprecate_or_delete(
     serving(make_bridge(nats_server.url, name="domains"), SUBJECT, domains, queue=QUEUE)
     pub = publishing_over_nats(make_publishing, make_bridge, nats_server.url)
     token = pub.tokens.bearer(from_domains=("com.example/*",))
-    assert pub.publish(server_doc("com.example/x-server", "1.0.0"), token).status_code == 200
+    assert (
+        pub.publish(server_json(name="com.example/x-server", version="1.0.0"), token).status_code
+        == 200
+    )
     version_path = "/v0/servers/com.example%2Fx-server/versions/1.0.0/status"
     server_path = "/v0/servers/com.example%2Fx-server/status"
     deprecate = {"status": "deprecated", "statusMessage": "old"}
@@ -116,15 +140,16 @@ def test_a_revoked_domain_can_no_longer_deprecate_or_delete(
 
 
 def test_no_domains_service_is_a_fast_503_with_retry_after(
-    nats_server: EmbeddedNats,  # noqa: F811
-    make_bridge: BridgeFactory,  # noqa: F811
+    nats_server: EmbeddedNats,
+    make_bridge: BridgeFactory,
     make_publishing: MakePublishing,
+    make_server_json: MakeServerJson,
 ) -> None:
     pub = publishing_over_nats(make_publishing, make_bridge, nats_server.url, timeout=0.3)
     token = pub.tokens.bearer(from_domains=("com.example/*",))
 
     started = time.monotonic()
-    result = pub.publish(server_doc("com.example/x-server", "1.0.0"), token)
+    result = pub.publish(make_server_json(name="com.example/x-server", version="1.0.0"), token)
 
     assert time.monotonic() - started < 1.0
     assert result.status_code == 503, result.text
@@ -134,15 +159,24 @@ def test_no_domains_service_is_a_fast_503_with_retry_after(
     assert pub.store.list_versions("com.example/x-server") == []
     # Publishes that do not rest on a domain never ask.
     admin = pub.tokens.bearer(("*",), from_domains=("com.example/*",))
-    assert pub.publish(server_doc("com.example/x-server", "1.0.0"), admin).status_code == 200
+    assert (
+        pub.publish(
+            make_server_json(name="com.example/x-server", version="1.0.0"), admin
+        ).status_code
+        == 200
+    )
     dns = pub.tokens.bearer(("com.example/*",), method="dns", sub="example.com")
-    assert pub.publish(server_doc("com.example/y-server", "1.0.0"), dns).status_code == 200
+    assert (
+        pub.publish(make_server_json(name="com.example/y-server", version="1.0.0"), dns).status_code
+        == 200
+    )
 
 
 def test_a_slow_domains_service_is_not_waited_for(
-    nats_server: EmbeddedNats,  # noqa: F811
-    make_bridge: BridgeFactory,  # noqa: F811
+    nats_server: EmbeddedNats,
+    make_bridge: BridgeFactory,
     make_publishing: MakePublishing,
+    make_server_json: MakeServerJson,
 ) -> None:
     release = threading.Event()
 
@@ -155,7 +189,7 @@ def test_a_slow_domains_service_is_not_waited_for(
     token = pub.tokens.bearer(from_domains=("com.example/*",))
     try:
         started = time.monotonic()
-        result = pub.publish(server_doc("com.example/x-server", "1.0.0"), token)
+        result = pub.publish(make_server_json(name="com.example/x-server", version="1.0.0"), token)
         elapsed = time.monotonic() - started
     finally:
         release.set()
@@ -165,13 +199,14 @@ def test_a_slow_domains_service_is_not_waited_for(
 
 
 def test_the_process_wiring_asks_over_nats_or_skips_without_it(
-    nats_server: EmbeddedNats,  # noqa: F811
-    make_bridge: BridgeFactory,  # noqa: F811
+    nats_server: EmbeddedNats,
+    make_bridge: BridgeFactory,
     settings: Settings,
     make_publishing: MakePublishing,
+    make_server_json: MakeServerJson,
 ) -> None:
     token = make_publishing().tokens.bearer(from_domains=("com.example/*",))
-    doc = server_doc("com.example/x-server", "1.0.0")
+    doc = make_server_json(name="com.example/x-server", version="1.0.0")
 
     without_nats = ProcessDeps(settings)
     try:
@@ -187,7 +222,7 @@ def test_the_process_wiring_asks_over_nats_or_skips_without_it(
         client = falcon.testing.TestClient(build_service("publishing", with_nats))
         assert with_nats.bridge is not None
         assert with_nats.bridge.wait_connected(5)
-        again = server_doc("com.example/x-server", "1.0.1")
+        again = make_server_json(name="com.example/x-server", version="1.0.1")
         assert client.simulate_post("/v0/publish", json=again, headers=token).status_code == 403
     finally:
         with_nats.close()

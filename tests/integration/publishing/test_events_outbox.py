@@ -11,14 +11,12 @@ import pytest
 from mcp_registry.shared.event_model import SERVER_PUBLISHED
 from mcp_registry.shared.events.embedded import EmbeddedNats
 from mcp_registry.shared.events.relay import OutboxRelay
-from tests.integration.events.conftest import make_bridge, nats_server
-from tests.integration.publishing.conftest import MakePublishing, server_doc
 from tests.support.http import request
 from tests.support.nats import BridgeFactory, stream_messages, wait_until
+from tests.support.publishing import MakePublishing
+from tests.support.server_json import MakeServerJson
 from tests.support.stores import MakeStore
 from tests.support.wsgi_server import served
-
-__all__ = ["make_bridge", "nats_server"]
 
 pytestmark = pytest.mark.nats
 
@@ -30,6 +28,7 @@ def test_stop_nats_publish_50_start_nats_all_50_events_arrive_once(
     make_store: MakeStore,
     nats_server: EmbeddedNats,
     make_bridge: BridgeFactory,
+    make_server_json: MakeServerJson,
 ) -> None:
     p = make_publishing(make_store())
     bridge = make_bridge(nats_server.url, request_timeout=0.5)
@@ -43,7 +42,7 @@ def test_stop_nats_publish_50_start_nats_all_50_events_arrive_once(
     headers = {**p.tokens.bearer(("io.github.alice/*",)), "Content-Type": "application/json"}
 
     def publish(i: int) -> int:
-        body = json.dumps(server_doc(NAME, f"1.0.{i}")).encode()
+        body = json.dumps(make_server_json(name=NAME, version=f"1.0.{i}")).encode()
         return request(base, "POST", "/v0/publish", headers=headers, body=body).status
 
     with served(p.app) as base, ThreadPoolExecutor(8) as pool:

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from mcp_registry.shared.api_items import OFFICIAL_META_KEY
-from tests.integration.publishing.conftest import MakePublishing, Publishing, server_doc
+from tests.support.publishing import MakePublishing, Publishing
+from tests.support.server_json import server_json
 
 NAME = "io.github.alice/weather"
 ENC = "io.github.alice%2Fweather"
@@ -26,13 +27,15 @@ def patch(p: Publishing, path: str, body: dict[str, Any]) -> Any:
 
 def test_the_name_pattern_is_checked_before_permissions(make_publishing: MakePublishing) -> None:
     p = make_publishing()
-    result = p.publish(server_doc("not a valid/na me!", "1.0.0"), p.tokens.bearer(ALICE))
+    result = p.publish(
+        server_json(name="not a valid/na me!", version="1.0.0"), p.tokens.bearer(ALICE)
+    )
     assert result.status_code == 422
     assert result.json["detail"] == "validation failed"
     assert {e["location"] for e in result.json["errors"]} == {"body.name"}
     # A valid name the token does not cover is the 403.
     assert p.publish(
-        server_doc("io.github.bob/x", "1.0.0"), p.tokens.bearer(ALICE)
+        server_json(name="io.github.bob/x", version="1.0.0"), p.tokens.bearer(ALICE)
     ).status_code == (403)
 
 
@@ -41,8 +44,11 @@ def test_an_unknown_top_level_property_is_422_at_its_location(
     make_publishing: MakePublishing, method: str
 ) -> None:
     p = make_publishing()
-    assert p.publish(server_doc(NAME, "1.0.0"), p.tokens.bearer(ALICE)).status_code == 200
-    doc = {**server_doc(NAME, "1.0.0"), "stauts": "active"}
+    assert (
+        p.publish(server_json(name=NAME, version="1.0.0"), p.tokens.bearer(ALICE)).status_code
+        == 200
+    )
+    doc = {**server_json(name=NAME, version="1.0.0"), "stauts": "active"}
     if method == "publish":
         result = p.publish({**doc, "version": "1.0.1"}, p.tokens.bearer(ALICE))
     else:
@@ -64,7 +70,7 @@ def test_validate_is_422_for_a_non_object_and_200_for_rule_failures(
         )
         assert result.status_code == 422, body
         assert result.json["errors"][0]["location"] == "body"
-    broken = server_doc(NAME, "1.0.0", websiteUrl="ftp://x", bogus=True)
+    broken = server_json(name=NAME, version="1.0.0", websiteUrl="ftp://x", bogus=True)
     result = p.client.simulate_post("/v0/validate", json=broken)
     assert result.status_code == 200
     assert result.json["valid"] is False
@@ -73,7 +79,9 @@ def test_validate_is_422_for_a_non_object_and_200_for_rule_failures(
 
 def test_one_character_name_parts_publish(make_publishing: MakePublishing) -> None:
     p = make_publishing()
-    result = p.publish(server_doc("io.github.alice/x", "1.0.0"), p.tokens.bearer(ALICE))
+    result = p.publish(
+        server_json(name="io.github.alice/x", version="1.0.0"), p.tokens.bearer(ALICE)
+    )
     assert result.status_code == 200, result.text
 
 
@@ -82,12 +90,16 @@ def test_repository_sources_are_those_of_the_official_validator(
 ) -> None:
     p = make_publishing()
     bitbucket = {"url": "https://bitbucket.org/alice/weather", "source": "bitbucket"}
-    result = p.publish(server_doc(NAME, "1.0.0", repository=bitbucket), p.tokens.bearer(ALICE))
+    result = p.publish(
+        server_json(name=NAME, version="1.0.0", repository=bitbucket), p.tokens.bearer(ALICE)
+    )
     assert result.status_code == 422
     assert result.json["errors"][0]["location"] == "body.repository.source"
     github = {"url": "https://github.com/alice/weather", "source": "github"}
     assert (
-        p.publish(server_doc(NAME, "1.0.0", repository=github), p.tokens.bearer(ALICE)).status_code
+        p.publish(
+            server_json(name=NAME, version="1.0.0", repository=github), p.tokens.bearer(ALICE)
+        ).status_code
         == 200
     )
 
@@ -98,7 +110,9 @@ def test_a_restore_rechecks_remote_url_uniqueness(
 ) -> None:
     p = make_publishing()
     token = p.tokens.bearer(ALICE)
-    assert p.publish(server_doc(NAME, "1.0.0", remotes=REMOTE), token).status_code == 200
+    assert (
+        p.publish(server_json(name=NAME, version="1.0.0", remotes=REMOTE), token).status_code == 200
+    )
     path = (
         f"/v0/servers/{ENC}/versions/1.0.0/status"
         if scope == "version"
@@ -106,7 +120,7 @@ def test_a_restore_rechecks_remote_url_uniqueness(
     )
     assert patch(p, path, {"status": "deleted"}).status_code == 200
     # While it is deleted, another name takes the URL...
-    other = server_doc("io.github.alice/other", "1.0.0", remotes=REMOTE)
+    other = server_json(name="io.github.alice/other", version="1.0.0", remotes=REMOTE)
     assert p.publish(other, token).status_code == 200
     # ...so bringing the deleted version back would give one URL two names.
     result = patch(p, path, {"status": "active"})
@@ -122,7 +136,7 @@ def test_all_versions_count_only_changed_versions(make_publishing: MakePublishin
     p = make_publishing()
     token = p.tokens.bearer(ALICE)
     for version in ("1.0.0", "1.1.0", "1.2.0"):
-        assert p.publish(server_doc(NAME, version), token).status_code == 200
+        assert p.publish(server_json(name=NAME, version=version), token).status_code == 200
     one = f"/v0/servers/{ENC}/versions/1.0.0/status"
     assert patch(p, one, {"status": "deprecated", "statusMessage": "old"}).status_code == 200
     result = patch(p, f"/v0/servers/{ENC}/status", {"status": "deprecated", "statusMessage": "old"})
@@ -133,7 +147,10 @@ def test_all_versions_count_only_changed_versions(make_publishing: MakePublishin
 
 def test_a_message_only_change_keeps_status_changed_at(make_publishing: MakePublishing) -> None:
     p = make_publishing()
-    assert p.publish(server_doc(NAME, "1.0.0"), p.tokens.bearer(ALICE)).status_code == 200
+    assert (
+        p.publish(server_json(name=NAME, version="1.0.0"), p.tokens.bearer(ALICE)).status_code
+        == 200
+    )
     path = f"/v0/servers/{ENC}/versions/1.0.0/status"
     first = official(patch(p, path, {"status": "deprecated", "statusMessage": "a"}).json)
     second = official(patch(p, path, {"status": "deprecated", "statusMessage": "b"}).json)
@@ -151,7 +168,7 @@ def test_a_message_only_change_keeps_status_changed_at(make_publishing: MakePubl
 
 def test_token_problems_use_the_official_phrases(make_publishing: MakePublishing) -> None:
     p = make_publishing()
-    doc = server_doc(NAME, "1.0.0")
+    doc = server_json(name=NAME, version="1.0.0")
     basic = p.publish(doc, {"Authorization": "Basic abc"})
     assert basic.status_code == 401
     assert basic.json["detail"] == "Invalid Authorization header format. Expected 'Bearer <token>'"
@@ -166,15 +183,20 @@ def test_token_problems_use_the_official_phrases(make_publishing: MakePublishing
 
 def test_edit_phrases(make_publishing: MakePublishing) -> None:
     p = make_publishing()
-    assert p.publish(server_doc(NAME, "1.0.0"), p.tokens.bearer(ALICE)).status_code == 200
+    assert (
+        p.publish(server_json(name=NAME, version="1.0.0"), p.tokens.bearer(ALICE)).status_code
+        == 200
+    )
     admin = p.tokens.bearer(edit=("*",))
     missing = p.client.simulate_put(
-        f"/v0/servers/{ENC}/versions/9.9.9", json=server_doc(NAME, "9.9.9"), headers=admin
+        f"/v0/servers/{ENC}/versions/9.9.9",
+        json=server_json(name=NAME, version="9.9.9"),
+        headers=admin,
     )
     assert (missing.status_code, missing.json["detail"]) == (404, "Server not found")
     renamed = p.client.simulate_put(
         f"/v0/servers/{ENC}/versions/1.0.0",
-        json=server_doc("io.github.alice/other", "1.0.0"),
+        json=server_json(name="io.github.alice/other", version="1.0.0"),
         headers=admin,
     )
     assert (renamed.status_code, renamed.json["detail"]) == (400, "Cannot rename server")

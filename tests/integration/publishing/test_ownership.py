@@ -16,9 +16,10 @@ from mcp_registry.shared.config import Settings
 from mcp_registry.shared.plugins.host import PluginHost
 from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
 from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
-from tests.integration.publishing.conftest import MakePublishing, Publishing, server_doc
 from tests.support.local_http import Answer, LocalServer, Seen
 from tests.support.problems import problem_text
+from tests.support.publishing import MakePublishing, Publishing
+from tests.support.server_json import MakeServerJson, server_json
 from tests.support.stores import Ticker
 
 NAME = "io.github.alice/weather"
@@ -84,7 +85,9 @@ def _mcpb(url: str, digest: str) -> dict[str, Any]:
 
 
 def _publish(p: Publishing, *packages: dict[str, Any], version: str = "1.0.0") -> Any:
-    return p.publish(server_doc(NAME, version, packages=list(packages)), p.tokens.bearer(ALICE))
+    return p.publish(
+        server_json(name=NAME, version=version, packages=list(packages)), p.tokens.bearer(ALICE)
+    )
 
 
 def test_owned_packages_publish(
@@ -184,15 +187,17 @@ def test_validation_switched_off_checks_nothing(
 
 
 def test_import_obeys_the_same_ownership_checks(
-    fake: tuple[FakeRegistries, LocalServer], tmp_path: Any
+    fake: tuple[FakeRegistries, LocalServer], tmp_path: Any, make_server_json: MakeServerJson
 ) -> None:
     _, server = fake
     store = SqliteServerStore(SqliteDatabase(str(tmp_path / "import.db")))
     store.init()
     try:
         entries = [
-            ImportEntry(server_doc(NAME, "1.0.0", packages=[_npm("weather-mcp")])),
-            ImportEntry(server_doc(NAME, "1.1.0", packages=[_npm("other-mcp")])),
+            ImportEntry(
+                make_server_json(name=NAME, version="1.0.0", packages=[_npm("weather-mcp")])
+            ),
+            ImportEntry(make_server_json(name=NAME, version="1.1.0", packages=[_npm("other-mcp")])),
         ]
         report = import_entries(entries, store=store, clock=Ticker(), ownership=_checker(server))
         assert report.imported == 1

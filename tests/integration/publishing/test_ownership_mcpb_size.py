@@ -11,9 +11,10 @@ import pytest
 from mcp_registry.services.publishing.wsgi import ownership_checker
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.plugins.host import PluginHost
-from tests.integration.publishing.conftest import MakePublishing, server_doc
 from tests.support.local_http import Answer, LocalServer, Seen
 from tests.support.problems import problem_text
+from tests.support.publishing import MakePublishing
+from tests.support.server_json import MakeServerJson
 
 NAME = "io.github.alice/weather"
 BUNDLE = b"x" * 4096
@@ -31,7 +32,11 @@ def download_host() -> Iterator[LocalServer]:
 
 @pytest.mark.parametrize(("limit", "expected"), [(1024, 400), (4096, 200)])
 def test_mcpb_over_the_size_limit_is_400(
-    make_publishing: MakePublishing, download_host: LocalServer, limit: int, expected: int
+    make_publishing: MakePublishing,
+    download_host: LocalServer,
+    limit: int,
+    expected: int,
+    make_server_json: MakeServerJson,
 ) -> None:
     settings = Settings(
         mcpb_allowed_origins=(download_host.url,),
@@ -45,7 +50,7 @@ def test_mcpb_over_the_size_limit_is_400(
         "fileSha256": hashlib.sha256(BUNDLE).hexdigest(),
         "transport": {"type": "stdio"},
     }
-    doc = server_doc(NAME, "1.0.0", packages=[package])
+    doc = make_server_json(name=NAME, version="1.0.0", packages=[package])
     result = p.publish(doc, p.tokens.bearer(("io.github.alice/*",)))
     assert result.status_code == expected, result.json
     if expected == 400:

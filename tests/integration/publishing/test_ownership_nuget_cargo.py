@@ -16,9 +16,10 @@ from mcp_registry.services.publishing.ownership import OwnershipChecker
 from mcp_registry.services.publishing.wsgi import ownership_checker
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.plugins.host import PluginHost
-from tests.integration.publishing.conftest import MakePublishing, Publishing, server_doc
 from tests.support.local_http import Answer, LocalServer, Seen
 from tests.support.problems import problem_text
+from tests.support.publishing import MakePublishing, Publishing
+from tests.support.server_json import server_json
 
 NAME = "io.github.alice/weather"
 ALICE = ("io.github.alice/*",)
@@ -136,7 +137,9 @@ def _cargo(identifier: str) -> dict[str, Any]:
 
 
 def _publish(p: Publishing, *packages: dict[str, Any]) -> Any:
-    return p.publish(server_doc(NAME, "1.0.0", packages=list(packages)), p.tokens.bearer(ALICE))
+    return p.publish(
+        server_json(name=NAME, version="1.0.0", packages=list(packages)), p.tokens.bearer(ALICE)
+    )
 
 
 def test_owned_nuget_and_cargo_packages_publish(

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from mcp_registry.shared.api_items import OFFICIAL_META_KEY
-from tests.integration.publishing.conftest import MakePublishing, Publishing, server_doc
+from tests.support.publishing import MakePublishing, Publishing
+from tests.support.server_json import MakeServerJson, server_json
 
 NAME = "io.github.alice/weather"
 ENC = "io.github.alice%2Fweather"
@@ -15,7 +16,10 @@ ALICE = ("io.github.alice/*",)
 def _published(make: MakePublishing, *versions: str) -> Publishing:
     p = make()
     for version in versions:
-        assert p.publish(server_doc(NAME, version), p.tokens.bearer(ALICE)).status_code == 200
+        assert (
+            p.publish(server_json(name=NAME, version=version), p.tokens.bearer(ALICE)).status_code
+            == 200
+        )
     return p
 
 
@@ -96,10 +100,12 @@ def test_status_of_every_version_at_once(make_publishing: MakePublishing) -> Non
     assert audit["subject"] == "github-at:alice"
 
 
-def test_admin_edit_needs_edit_and_keeps_identity(make_publishing: MakePublishing) -> None:
+def test_admin_edit_needs_edit_and_keeps_identity(
+    make_publishing: MakePublishing, make_server_json: MakeServerJson
+) -> None:
     p = _published(make_publishing, "1.0.0")
     path = f"/v0/servers/{ENC}/versions/1.0.0"
-    edited = server_doc(NAME, "1.0.0", title="Weather")
+    edited = make_server_json(name=NAME, version="1.0.0", title="Weather")
     admin = p.tokens.bearer(edit=("*",), method="oidc", sub="admin@example.com")
     assert (
         p.client.simulate_put(path, json=edited, headers=p.tokens.bearer(ALICE)).status_code == 403
@@ -108,9 +114,9 @@ def test_admin_edit_needs_edit_and_keeps_identity(make_publishing: MakePublishin
     assert result.status_code == 200
     assert result.json["server"]["title"] == "Weather"
     assert _official(result.json)["isLatest"] is True
-    renamed = server_doc("io.github.alice/other", "1.0.0")
+    renamed = make_server_json(name="io.github.alice/other", version="1.0.0")
     assert p.client.simulate_put(path, json=renamed, headers=admin).status_code == 400
-    reversioned = server_doc(NAME, "1.0.1")
+    reversioned = make_server_json(name=NAME, version="1.0.1")
     assert p.client.simulate_put(path, json=reversioned, headers=admin).status_code == 400
     invalid = {"name": NAME}
     assert p.client.simulate_put(path, json=invalid, headers=admin).status_code == 422

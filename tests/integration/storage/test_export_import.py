@@ -18,7 +18,8 @@ from mcp_registry.shared.catalog_dump import DumpError, export_catalog, restore_
 from mcp_registry.shared.storage.port import ServerStore
 from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
 from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
-from tests.support.stores import ACTOR, MakeStore, at, new_version, server_json
+from tests.support.server_json import server_json
+from tests.support.stores import ACTOR, MakeStore, at, new_version
 
 
 def _history(store: ServerStore) -> None:
@@ -35,7 +36,9 @@ def _history(store: ServerStore) -> None:
     store.set_status("io.github.a/weather", "1.1.0", "deprecated", "broken", actor=ACTOR, now=at(6))
     store.set_status("io.github.b/notes", None, "deleted", "spam", actor=ACTOR, now=at(7))
     store.set_status("io.github.a/weather", "1.1.0", "active", None, actor=ACTOR, now=at(8))
-    edited = server_json("io.github.a/weather", "1.0.0", description="Edited by an admin")
+    edited = server_json(
+        name="io.github.a/weather", version="1.0.0", description="Edited by an admin"
+    )
     store.replace_server("io.github.a/weather", "1.0.0", edited, actor=ACTOR, now=at(9))
     publish(new_version("io.github.a/weather", "1.2.0"), actor=ACTOR, now=at(10))
 

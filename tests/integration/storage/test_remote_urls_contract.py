@@ -6,14 +6,15 @@ import pytest
 
 from mcp_registry.shared.errors import Conflict
 from mcp_registry.shared.storage.records import NewVersion
-from tests.support.stores import ACTOR, MakeStore, at, server_json
+from tests.support.server_json import server_json
+from tests.support.stores import ACTOR, MakeStore, at
 
 URL = "https://mcp.example.com/sse"
 
 
 def _with_remotes(name: str, version: str, *urls: str, description: str = "x") -> NewVersion:
     remotes = [{"type": "sse", "url": url} for url in urls]
-    server = server_json(name, version, description=description, remotes=remotes)
+    server = server_json(name=name, version=version, description=description, remotes=remotes)
     return NewVersion(name=name, version=version, server=server)
 
 

@@ -22,6 +22,7 @@ from mcp_registry.shared.storage.sqlite.queries import (
     list_servers_sql,
 )
 from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
+from tests.support.server_json import npm_package
 from tests.support.stores import ACTOR, T0, Ticker, new_version, publish_versions_in_process
 
 NAME = "io.github.octo/weather"
@@ -34,7 +35,11 @@ def store(tmp_path: Path) -> Iterator[SqliteServerStore]:
     clock = Ticker()
     for i in range(20):
         store.publish(
-            new_version(f"io.github.octo/s{i:02d}", "1.0.0", packages=[f"@octo/pkg-{i}"]),
+            new_version(
+                f"io.github.octo/s{i:02d}",
+                "1.0.0",
+                packages=[npm_package(f"@octo/pkg-{i}", "1.0.0")],
+            ),
             actor=ACTOR,
             now=clock(),
         )

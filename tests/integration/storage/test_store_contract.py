@@ -24,6 +24,7 @@ from mcp_registry.shared.event_model import (
 from mcp_registry.shared.storage.port import ServerStore
 from mcp_registry.shared.storage.records import ListQuery, NewVersion, ServerRecord, Status
 from mcp_registry.shared.storage.search_text import matches
+from tests.support.server_json import MakeServerJson, npm_package
 from tests.support.stores import (
     ACTOR,
     T0,
@@ -31,7 +32,6 @@ from tests.support.stores import (
     Ticker,
     at,
     new_version,
-    server_json,
 )
 
 NAME = "io.github.octo/weather"
@@ -105,13 +105,15 @@ def test_empty_store(make_store: MakeStore) -> None:
 # -- publish --------------------------------------------------------------------------------
 
 
-def test_publish_then_read_back_exactly(make_store: MakeStore) -> None:
+def test_publish_then_read_back_exactly(
+    make_store: MakeStore, make_server_json: MakeServerJson
+) -> None:
     store = make_store()
-    server = server_json(
-        NAME,
-        "1.0.0",
+    server = make_server_json(
+        name=NAME,
+        version="1.0.0",
         title="Wëather ☀",
-        packages=["@octo/weather"],
+        packages=[npm_package("@octo/weather", "1.0.0")],
         _meta={"io.modelcontextprotocol.registry/publisher-provided": {"a.b": [1, 2.5, None]}},
     )
     now = datetime(2025, 3, 4, 5, 6, 7, 891011, tzinfo=UTC)
@@ -175,11 +177,13 @@ def test_duplicate_version_conflicts_and_changes_nothing(make_store: MakeStore) 
     assert store.database.audit_log() == audit
 
 
-def test_server_json_must_match_the_stored_identity(make_store: MakeStore) -> None:
+def test_server_json_must_match_the_stored_identity(
+    make_store: MakeStore, make_server_json: MakeServerJson
+) -> None:
     store = make_store()
     with pytest.raises(BadRequest):
         store.publish(
-            NewVersion(NAME, "1.0.0", server_json("io.github.other/x", "1.0.0")),
+            NewVersion(NAME, "1.0.0", make_server_json(name="io.github.other/x", version="1.0.0")),
             actor=ACTOR,
             now=at(0),
         )
@@ -253,7 +257,9 @@ def test_latest_is_per_name(make_store: MakeStore) -> None:
     assert latest_version(store, "io.github.a/two") == "1.0.0"
 
 
-def test_seq_strictly_increases_across_writes(make_store: MakeStore) -> None:
+def test_seq_strictly_increases_across_writes(
+    make_store: MakeStore, make_server_json: MakeServerJson
+) -> None:
     store = make_store()
     clock = Ticker()
     seqs: list[int] = []
@@ -267,7 +273,7 @@ def test_seq_strictly_increases_across_writes(make_store: MakeStore) -> None:
     wrote(publish(store, "1.0.0", clock(), name="io.github.b/x"))
     [changed] = store.set_status(NAME, "2.0.0", "deprecated", None, actor=ACTOR, now=clock())
     wrote(changed)
-    replacement = server_json(NAME, "0.9.0", title="x")
+    replacement = make_server_json(name=NAME, version="0.9.0", title="x")
     wrote(store.replace_server(NAME, "0.9.0", replacement, actor=ACTOR, now=clock()))
     assert seqs == sorted(set(seqs)), "every write gets a greater seq"
     record_seqs = [r.seq for name in (NAME, "io.github.b/x") for r in store.list_versions(name)]
@@ -362,11 +368,13 @@ def test_set_status_unknown_is_not_found(make_store: MakeStore) -> None:
 # -- replace --------------------------------------------------------------------------------
 
 
-def test_replace_server(make_store: MakeStore) -> None:
+def test_replace_server(make_store: MakeStore, make_server_json: MakeServerJson) -> None:
     store = make_store()
     old = publish(store, "1.0.0", at(0))
     publish(store, "0.5.0", at(1))
-    replacement = server_json(NAME, "1.0.0", title="Renamed Thing", description="fresh words")
+    replacement = make_server_json(
+        name=NAME, version="1.0.0", title="Renamed Thing", description="fresh words"
+    )
     record = store.replace_server(NAME, "1.0.0", replacement, actor=ACTOR, now=at(7))
     assert record.server == replacement
     assert record.updated_at == at(7)
@@ -379,7 +387,9 @@ def test_replace_server(make_store: MakeStore) -> None:
     assert [(r.name, r.version) for r in found] == [(NAME, "1.0.0")]
     assert store.list_servers(ListQuery(search="a test server", latest_only=True)).items == []
     with pytest.raises(NotFound):
-        store.replace_server(NAME, "7.0.0", server_json(NAME, "7.0.0"), actor=ACTOR, now=at(8))
+        store.replace_server(
+            NAME, "7.0.0", make_server_json(name=NAME, version="7.0.0"), actor=ACTOR, now=at(8)
+        )
 
 
 # -- listing --------------------------------------------------------------------------------
@@ -480,7 +490,9 @@ def test_list_updated_since_is_strict(make_store: MakeStore) -> None:
     assert store.last_updated_at() == at(3)
 
 
-def test_keyset_pages_survive_writes_between_pages(make_store: MakeStore) -> None:
+def test_keyset_pages_survive_writes_between_pages(
+    make_store: MakeStore, make_server_json: MakeServerJson
+) -> None:
     store = make_store()
     clock = Ticker()
     names = [f"io.github.page/s{i:02d}" for i in range(12)]
@@ -501,7 +513,7 @@ def test_keyset_pages_survive_writes_between_pages(make_store: MakeStore) -> Non
         store.replace_server(
             names[-1],
             "1.0.0",
-            server_json(names[-1], "1.0.0", title=f"t{step}"),
+            make_server_json(name=names[-1], version="1.0.0", title=f"t{step}"),
             actor=ACTOR,
             now=clock(),
         )
@@ -518,7 +530,7 @@ CORPUS: list[dict[str, Any]] = [
     {
         "name": "io.github.acme/files",
         "description": "100% safe file_access",
-        "packages": ["@acme/FS-tools"],
+        "packages": [npm_package("@acme/FS-tools", "1.0.0")],
     },
     {"name": "com.example/quotes", "title": 'Say "hello"', "description": "it's quoted * NEAR(x)"},
     {"name": "org.sample/regex", "description": r"matches a.*b [x] (y) \d+ $ ^ {2}"},
@@ -633,13 +645,17 @@ def test_search_combines_with_latest_and_deleted(make_store: MakeStore) -> None:
 # -- outbox ---------------------------------------------------------------------------------
 
 
-def test_outbox_events_are_stored_with_each_write(make_store: MakeStore) -> None:
+def test_outbox_events_are_stored_with_each_write(
+    make_store: MakeStore, make_server_json: MakeServerJson
+) -> None:
     store = make_store()
     one = publish(store, "1.0.0", at(0))
     two = publish(store, "2.0.0", at(1))
     old = publish(store, "0.1.0", at(2))
     changed = store.set_status(NAME, None, "deprecated", "old", actor=ACTOR, now=at(3))
-    edited = store.replace_server(NAME, "1.0.0", server_json(NAME, "1.0.0"), actor=ACTOR, now=at(4))
+    edited = store.replace_server(
+        NAME, "1.0.0", make_server_json(name=NAME, version="1.0.0"), actor=ACTOR, now=at(4)
+    )
 
     events = store.database.pending_events()
     assert [e.subject for e in events] == [SERVER_PUBLISHED] * 3 + [SERVER_STATUS_CHANGED] * 3 + [
@@ -696,13 +712,15 @@ def test_mark_events_sent(make_store: MakeStore) -> None:
 # -- audit ----------------------------------------------------------------------------------
 
 
-def test_audit_log(make_store: MakeStore) -> None:
+def test_audit_log(make_store: MakeStore, make_server_json: MakeServerJson) -> None:
     store = make_store()
     admin = ACTOR.system("seed")
     publish(store, "1.0.0", at(0))
     store.publish(new_version("io.github.other/x", "1.0.0"), actor=admin, now=at(1))
     store.set_status(NAME, "1.0.0", "deprecated", "why", actor=admin, now=at(2))
-    store.replace_server(NAME, "1.0.0", server_json(NAME, "1.0.0"), actor=ACTOR, now=at(3))
+    store.replace_server(
+        NAME, "1.0.0", make_server_json(name=NAME, version="1.0.0"), actor=ACTOR, now=at(3)
+    )
 
     log = store.database.audit_log()
     assert [(e["action"], e["target"]) for e in log] == [
@@ -736,13 +754,17 @@ def test_audit_log(make_store: MakeStore) -> None:
     assert store.database.audit_log(target="io.github.nobody/x") == []
 
 
-def test_failed_writes_leave_no_audit_or_events(make_store: MakeStore) -> None:
+def test_failed_writes_leave_no_audit_or_events(
+    make_store: MakeStore, make_server_json: MakeServerJson
+) -> None:
     store = make_store()
     publish(store, "1.0.0", at(0))
     with pytest.raises(Conflict):
         publish(store, "1.0.0", at(1))
     with pytest.raises(NotFound):
-        store.replace_server(NAME, "2.0.0", server_json(NAME, "2.0.0"), actor=ACTOR, now=at(2))
+        store.replace_server(
+            NAME, "2.0.0", make_server_json(name=NAME, version="2.0.0"), actor=ACTOR, now=at(2)
+        )
     assert len(store.database.audit_log()) == 1
     assert len(store.database.pending_events()) == 1
 

@@ -10,6 +10,8 @@ from mcp_registry.shared.auth.permissions import Permission
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.plugins.host import ENTRY_POINT_GROUP, PluginError, PluginHost
 from mcp_registry.shared.plugins.identity import Identity, IdentityProvider
+from mcp_registry.shared.plugins.packages import PackageValidator
+from tests.unit.identity import sample_plugins
 
 SAMPLES = "tests.unit.identity.sample_plugins"
 BUILT_INS = {"github-at", "github-oidc", "oidc", "dns", "http", "none"}
@@ -148,3 +150,55 @@ def test_preload_refuses_a_plugin_that_cannot_load() -> None:
 
     with pytest.raises(PluginError, match="not installed"):
         preload(Settings(plugins=("no-such-plugin",)))
+
+
+# -- hookspec mcp_registry_package_validators ------------------------------------------------
+
+
+def test_package_validators_hook_contributes_validators_by_type() -> None:
+    host = PluginHost.load(Settings(), available=[ep("crates", "crates")])
+    validators = host.package_validators(Settings())
+    assert list(validators) == ["crates", "gems"]
+    assert all(isinstance(v, PackageValidator) for v in validators.values())
+    assert validators["crates"].registry_type == "crates"
+
+
+def test_built_in_package_validators_cover_every_registry_type() -> None:
+    host = PluginHost.load(Settings())
+    assert set(host.package_validators(Settings())) >= {
+        "npm",
+        "pypi",
+        "oci",
+        "nuget",
+        "mcpb",
+        "cargo",
+    }
+
+
+def test_two_plugins_claiming_one_registry_type_stop_the_start() -> None:
+    host = PluginHost.load(Settings(), available=[ep("a", "crates"), ep("b", "second_crates")])
+    with pytest.raises(PluginError, match="'crates' is validated by both"):
+        host.package_validators(Settings())
+
+
+def test_results_that_are_not_validators_are_refused() -> None:
+    host = PluginHost.load(Settings(), available=[ep("x", "not_a_validator")])
+    with pytest.raises(PluginError, match="not a validator"):
+        host.package_validators(Settings())
+
+
+# -- a hook name no hookspec declares ----------------------------------------------------------
+
+
+def test_a_misspelled_hook_stops_the_load_naming_plugin_and_hook() -> None:
+    with pytest.raises(PluginError, match=r"plugin 'typo'.*mcp_registry_auth_method"):
+        PluginHost.load(Settings(), available=[ep("typo", "misspelled")])
+
+
+def test_a_misspelled_hook_registered_in_code_fails_the_pending_check() -> None:
+    host = PluginHost()
+    # pluggy accepts an implementation whose hook it does not know yet...
+    host.register(sample_plugins.misspelled, "typo")
+    # ...and the check every load ends with refuses it.
+    with pytest.raises(PluginError, match=r"plugin 'typo'.*mcp_registry_auth_method"):
+        host.check_pending()

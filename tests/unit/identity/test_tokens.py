@@ -10,11 +10,12 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from mcp_registry.shared.auth.jwks import StaticKeys, jwks_document, public_keys_from_jwks
+from mcp_registry.shared.auth.jwks import jwks_document, public_keys_from_jwks
 from mcp_registry.shared.auth.permissions import Permission
 from mcp_registry.shared.auth.signing_keys import KeyRing, SigningKey, raw_public_bytes
 from mcp_registry.shared.auth.tokens import MintedToken, TokenIssuer, TokenVerifier
 from mcp_registry.shared.errors import Unauthorized
+from tests.support.auth_doubles import StaticKeys
 from tests.support.problems import raises_problem
 
 NOW = datetime(2025, 6, 1, 12, 0, 0, tzinfo=UTC)

@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mcp_registry.services.publishing.domain_check import DomainGrantCheck, domain_only_grants
-from mcp_registry.shared.auth.domain_grant_sources import FixedDomainGrants, NoDomainGrants
+from mcp_registry.shared.auth.domain_grant_sources import NoDomainGrants
 from mcp_registry.shared.auth.permissions import Permission
 from mcp_registry.shared.auth.tokens import RegistryClaims
 from mcp_registry.shared.errors import Forbidden, UpstreamUnavailable
+from tests.support.auth_doubles import FixedDomainGrants
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
 EXAMPLE = (Permission("publish", "com.example/*"), Permission("publish", "com.example.*"))

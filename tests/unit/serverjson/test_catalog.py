@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from benchmarks.official_catalog import OFFICIAL_META_KEY, make_catalog
 from mcp_registry.shared.clock import parse_rfc3339
 from mcp_registry.shared.serverjson.validate import validate_server
 from mcp_registry.shared.serverjson.versions import parse_semver
-from tests.support.catalog import OFFICIAL_META_KEY, make_catalog
 
 
 @pytest.fixture(scope="module")

@@ -98,6 +98,7 @@ def http_get(
     else:
         conn = _PinnedHTTPConnection(host, port, address=address, timeout=timeout)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    response: http.client.HTTPResponse | None = None
     try:
         conn.request("GET", target, headers={"User-Agent": "mcp-registry", **(headers or {})})
         response = conn.getresponse()
@@ -115,4 +116,8 @@ def http_get(
     except (OSError, http.client.HTTPException) as exc:
         raise FetchError(f"connection failed: {exc}") from None
     finally:
+        # A response that will close hands the socket over to itself (the connection lets go
+        # of it), so a body left unread, as on a refusal for size, must be closed here too.
+        if response is not None:
+            response.close()
         conn.close()

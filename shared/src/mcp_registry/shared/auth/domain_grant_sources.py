@@ -47,13 +47,3 @@ class NoDomainGrants:
 
     def grants_for(self, auth_method: str, auth_method_sub: str) -> tuple[Permission, ...]:
         raise UpstreamUnavailable("no NATS connection is configured to ask the domains service")
-
-
-class FixedDomainGrants:
-    """Fixed grants by ``(auth_method, auth_method_sub)``; for embedding and tests."""
-
-    def __init__(self, grants: dict[tuple[str, str], tuple[Permission, ...]]) -> None:
-        self._grants = grants
-
-    def grants_for(self, auth_method: str, auth_method_sub: str) -> tuple[Permission, ...]:
-        return self._grants.get((auth_method, auth_method_sub), ())

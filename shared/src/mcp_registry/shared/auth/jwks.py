@@ -54,13 +54,3 @@ def public_keys_from_jwks(document: Mapping[str, Any]) -> dict[str, Ed25519Publi
         if len(raw) == 32:
             out[kid] = Ed25519PublicKey.from_public_bytes(raw)
     return out
-
-
-class StaticKeys:
-    """A fixed set of public keys by ``kid`` (e.g. from a JWKS document); a ``PublicKeySource``."""
-
-    def __init__(self, keys: Mapping[str, Ed25519PublicKey]) -> None:
-        self._keys = dict(keys)
-
-    def public_key(self, kid: str) -> Ed25519PublicKey | None:
-        return self._keys.get(kid)
