@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from mcp_registry.shared.auth.permissions import pattern_matches
+from mcp_registry.shared.auth.permissions import pattern_covers, pattern_matches
 from mcp_registry.shared.clock import Clock, format_rfc3339, utcnow
 from mcp_registry.shared.errors import ErrorDetail, Forbidden, InvalidInput, NotFound
 from mcp_registry.shared.event_model import NAMESPACE_BLOCKED, new_event
@@ -124,7 +124,7 @@ class NamespaceBlocks:
     def blocked_patterns(self, patterns: list[str]) -> list[str]:
         """Those of ``patterns`` (permission patterns) every name of which is blocked."""
         blocks = self._store.blocks()
-        return [p for p in patterns if any(_covers(b.pattern, p) for b in blocks)]
+        return [p for p in patterns if any(pattern_covers(b.pattern, p) for b in blocks)]
 
     def all(self) -> list[NamespaceBlock]:
         """Every block, by pattern."""
@@ -189,12 +189,3 @@ class NamespaceBlocks:
             if not page.has_more or not page.items:
                 return names
             after = (page.items[-1].name, page.items[-1].version)
-
-
-def _covers(block: str, pattern: str) -> bool:
-    """Whether the block pattern ``block`` covers every name permission ``pattern`` matches."""
-    if block == "*":
-        return True
-    if block.endswith("*"):
-        return pattern.startswith(block[:-1])
-    return block == pattern
