@@ -90,8 +90,8 @@ class Decision:
         if self.allowed:
             return
         raise TooManyRequests(
-            f"Rate limit exceeded: at most {self.limit.quota} {self.limit.name} requests "
-            f"per {self.limit.window} seconds. Retry after {self.reset} seconds",
+            f"Rate limit exceeded: at most {self.limit.quota} requests per "
+            f"{self.limit.window} seconds ({self.limit.name}). Retry after {self.reset} seconds",
             headers=self.headers(),
         )
 
