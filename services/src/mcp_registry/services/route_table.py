@@ -21,8 +21,8 @@ SERVICES: tuple[str, ...] = (DISCOVERY, PUBLISHING, IDENTITY, DOMAINS)
 
 READ = ("GET", "HEAD")
 
-EXTENSION_NAMESPACE = "registry"
-"""The path segment of this project's own extensions of the API: ``/v0.1/x/<it>/...``."""
+EXTENSION_NAMESPACE = "io.mcpregistry"
+"""The project's one reverse-DNS extension namespace: ``/v0.1/x/<it>/<extension>``."""
 EXTENSION_PREFIX = f"/x/{EXTENSION_NAMESPACE}"
 
 
