@@ -123,6 +123,9 @@ def start_registry(
             "MCP_REGISTRY_WORKERS": str(workers),
             "MCP_REGISTRY_RESPONSE_CACHE_ENTRIES": str(cache_entries),
             "MCP_REGISTRY_LOG_LEVEL": "warning",
+            # A benchmark measures throughput: one token publishes the whole catalog.
+            "MCP_REGISTRY_RATE_LIMIT_WRITES": "",
+            "MCP_REGISTRY_RATE_LIMIT_AUTH": "",
             **(extra_env or {}),
         }
     )

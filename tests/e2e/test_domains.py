@@ -45,6 +45,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory, dns: LocalDns) -> Iterator[R
         patch.setenv("MCP_REGISTRY_DOMAIN_REVOKE_GRACE_PERIOD", "1")
         patch.setenv("MCP_REGISTRY_DOMAIN_WORKER_POLL_INTERVAL", "0.2")
         patch.setenv("MCP_REGISTRY_DOMAIN_GRANTS_TIMEOUT", "2")
+        # The tests poll with a fresh login each time: far more than a person's logins.
+        patch.setenv("MCP_REGISTRY_RATE_LIMIT_AUTH", "")
         for name in ("JWT_PRIVATE_KEY", "JWT_KEYS_DIR", "PLUGINS"):
             patch.delenv(f"MCP_REGISTRY_{name}", raising=False)
         running = start_registry(tmp_path_factory.mktemp("domains"), [])

@@ -52,6 +52,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MCP_REGISTRY_ENABLE_ANONYMOUS_AUTH", "true")
         patch.setenv("MCP_REGISTRY_ENABLE_REGISTRY_VALIDATION", "false")
+        # Hundreds of hostile bodies from one address: the limits would answer before the
+        # parsers this suite is about.
+        patch.setenv("MCP_REGISTRY_RATE_LIMIT_AUTH", "")
+        patch.setenv("MCP_REGISTRY_RATE_LIMIT_WRITES", "")
         patch.delenv("MCP_REGISTRY_JWT_PRIVATE_KEY", raising=False)
         patch.delenv("MCP_REGISTRY_JWT_KEYS_DIR", raising=False)
         running = start_registry(tmp_path_factory.mktemp("hostile"), [])

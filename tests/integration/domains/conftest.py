@@ -17,16 +17,10 @@ from mcp_registry.services.domains.verification import DomainVerifier
 from mcp_registry.shared.auth.configured import key_ring, token_verifier
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.storage.domain_port import DomainStore
-from mcp_registry.shared.storage.factory import Stores
+from mcp_registry.shared.storage.factory import Stores, mongo_stores, sqlite_stores
 from mcp_registry.shared.storage.mongo.database import MongoDatabase
-from mcp_registry.shared.storage.mongo.domains import MongoDomainStore
-from mcp_registry.shared.storage.mongo.revocations import MongoRevocationStore
-from mcp_registry.shared.storage.mongo.servers import MongoServerStore
 from mcp_registry.shared.storage.port import ServerStore
 from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
-from mcp_registry.shared.storage.sqlite.domains import SqliteDomainStore
-from mcp_registry.shared.storage.sqlite.revocations import SqliteRevocationStore
-from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
 from tests.support.dns_server import LocalDns
 from tests.support.domains import POLICY, Domains, FakeClock
 from tests.support.stores import AtomicMongomockClient, as_mongo_client
@@ -56,19 +50,10 @@ def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stores]:
     client: AtomicMongomockClient | None = None
     opened: Stores
     if request.param == "sqlite":
-        sqlite = SqliteDatabase(tmp_path / "registry.db")
-        opened = Stores(
-            sqlite,
-            SqliteServerStore(sqlite),
-            SqliteDomainStore(sqlite),
-            SqliteRevocationStore(sqlite),
-        )
+        opened = sqlite_stores(SqliteDatabase(tmp_path / "registry.db"))
     else:
         client = AtomicMongomockClient()
-        mongo = MongoDatabase(as_mongo_client(client), "mcp_registry_test")
-        opened = Stores(
-            mongo, MongoServerStore(mongo), MongoDomainStore(mongo), MongoRevocationStore(mongo)
-        )
+        opened = mongo_stores(MongoDatabase(as_mongo_client(client), "mcp_registry_test"))
     opened.init()
     yield opened
     opened.close()

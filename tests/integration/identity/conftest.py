@@ -71,7 +71,12 @@ def settings(peers: Peers, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def make_client() -> MakeClient:
-    def make(settings: Settings, *, grants: DomainGrantSource | None = None) -> IdentityClient:
+    def make(
+        settings: Settings,
+        *,
+        grants: DomainGrantSource | None = None,
+        blocks: tuple[tuple[str, str], ...] = (),
+    ) -> IdentityClient:
         plugins = PluginHost.load(settings)
         keys = key_ring(settings)
         exchange = TokenExchange(
@@ -79,6 +84,7 @@ def make_client() -> MakeClient:
             token_issuer(settings, keys),
             grants if grants is not None else FixedDomainGrants({}),
             plugins.extra_permissions,
+            lambda: blocks,
         )
         app = create_app(settings, exchange=exchange, keys=keys)
         return IdentityClient(falcon.testing.TestClient(app), settings)

@@ -22,6 +22,10 @@ SERVICES: tuple[str, ...] = (DISCOVERY, PUBLISHING, IDENTITY, DOMAINS)
 
 READ = ("GET", "HEAD")
 
+EXTENSION_NAMESPACE = "io.mcpregistry"
+"""The project's one reverse-DNS extension namespace: ``/v0.1/x/<it>/<extension>``."""
+EXTENSION_PREFIX = f"/x/{EXTENSION_NAMESPACE}"
+
 
 @dataclass(frozen=True)
 class Route:
@@ -63,6 +67,13 @@ ROUTES: tuple[Route, ...] = (
     Route(("PATCH",), "/servers/{name}/status", PUBLISHING),
     Route(("POST",), "/publish", PUBLISHING),
     Route(("POST",), "/validate", PUBLISHING),
+    # publishing: moderation (namespace blocks, abuse reports, the audit log)
+    Route(("GET",), "/admin/namespaces", PUBLISHING),
+    Route(("POST", "DELETE"), "/admin/namespaces/{pattern}/block", PUBLISHING),
+    Route(("POST",), f"{EXTENSION_PREFIX}/reports", PUBLISHING),
+    Route(("GET",), "/admin/reports", PUBLISHING),
+    Route(("POST",), "/admin/reports/{id}/resolve", PUBLISHING),
+    Route(("GET",), "/admin/audit", PUBLISHING),
     # identity: token exchange
     Route(("POST",), "/auth/revoke", IDENTITY),
     Route(("POST",), "/auth/{method}", IDENTITY),

@@ -9,6 +9,8 @@ Names follow the official registry where they overlap (``SERVER_ADDRESS``, ``DAT
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -117,6 +119,31 @@ class Settings:
         metadata={
             "doc": "origins browsers may call the API from, comma-separated "
             "(`*` = any, without credentials)"
+        },
+    )
+    rate_limit_writes: str = field(
+        default="60/minute",
+        metadata={
+            "doc": "writes (publish, edit, status) per token subject, as `N/second`, "
+            "`N/minute` or `N/hour`; empty: unlimited"
+        },
+    )
+    rate_limit_auth: str = field(
+        default="30/minute",
+        metadata={
+            "doc": "requests to `/auth/*`, `/verify-domain*` and abuse reports per client "
+            "address (`N/minute`, ...); empty: unlimited"
+        },
+    )
+    rate_limit_reads: str = field(
+        default="",
+        metadata={"doc": "reads of `/servers*` per client address; empty (default): unlimited"},
+    )
+    trusted_proxies: tuple[str, ...] = field(
+        default=(),
+        metadata={
+            "doc": "addresses or CIDRs of the proxies in front of the registry, comma-separated: "
+            "only behind these is `X-Forwarded-For` used for the client address"
         },
     )
     cache_max_age: int = field(
@@ -421,6 +448,20 @@ class Settings:
                 f"{PREFIX}JWT_KEY_ACTIVATION_DELAY: must be at least "
                 f"{PREFIX}JWKS_REFRESH_INTERVAL (a new key must be fetchable before it signs)"
             )
+        for name in ("rate_limit_writes", "rate_limit_auth", "rate_limit_reads"):
+            value = getattr(self, name).strip()
+            if value and not _RATE.fullmatch(value):
+                raise ConfigError(
+                    f"{PREFIX}{name.upper()}: expected N/second, N/minute or N/hour "
+                    f"(or empty for no limit), got {value!r}"
+                )
+        for entry in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(entry.strip(), strict=False)
+            except ValueError:
+                raise ConfigError(
+                    f"{PREFIX}TRUSTED_PROXIES: not an IP address or CIDR: {entry!r}"
+                ) from None
         if self.domain_revoke_after_failures < 1:
             raise ConfigError(f"{PREFIX}DOMAIN_REVOKE_AFTER_FAILURES: must be at least 1")
         if min(self.domain_recheck_interval, self.domain_recheck_retry_interval) <= 0:
@@ -510,6 +551,8 @@ def _type_name(annotation: object) -> str:
     # ``from __future__ import annotations`` makes field types strings.
     return annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "str")
 
+
+_RATE = re.compile(r"[1-9][0-9]*/(second|minute|hour)")
 
 _PARSERS: dict[str, Callable[[str], Any]] = {
     "str": str,

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Protocol
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.plugins.host import PluginHost
 from mcp_registry.shared.storage.domain_port import DomainStore
+from mcp_registry.shared.storage.moderation_port import ModerationStore
 from mcp_registry.shared.storage.port import ServerStore
+from mcp_registry.shared.storage.rate_counter_port import RateCounterStore
 from mcp_registry.shared.storage.revocation_port import RevocationStore
 
 if TYPE_CHECKING:
@@ -23,7 +25,8 @@ if TYPE_CHECKING:
 class ProcessResources(Protocol):
     """The settings, stores, plugins and NATS bridge of one registry process.
 
-    ``store`` (servers), ``domains``, ``revocations`` and ``plugins`` are created on first use
+    ``store`` (servers), ``domains``, ``revocations``, ``moderation`` (namespace blocks and
+    reports), ``rate_counters`` and ``plugins`` are created on first use
     and shared by every service of the process; ``bridge`` is None when no NATS URL is
     configured (events then wait in the outbox until a relay with NATS runs).
     """
@@ -38,6 +41,12 @@ class ProcessResources(Protocol):
 
     @property
     def revocations(self) -> RevocationStore: ...
+
+    @property
+    def moderation(self) -> ModerationStore: ...
+
+    @property
+    def rate_counters(self) -> RateCounterStore: ...
 
     @property
     def plugins(self) -> PluginHost: ...

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from mcp_registry.shared.auth.domain_grant_sources import DomainGrantSource
-from mcp_registry.shared.auth.permissions import Permission, dedupe
+from mcp_registry.shared.auth.permissions import PUBLISH, Permission, dedupe, pattern_covers
 from mcp_registry.shared.auth.tokens import TokenIssuer
 from mcp_registry.shared.errors import NotFound, UpstreamUnavailable
 from mcp_registry.shared.plugins.identity import Identity, IdentityProvider
@@ -20,6 +20,8 @@ UNAVAILABLE = "unavailable"
 NOT_APPLICABLE = "not_applicable"
 
 ExtraPermissions = Callable[[Identity], tuple[Permission, ...]]
+NamespaceBlocks = Callable[[], Iterable[tuple[str, str]]]
+"""The current namespace blocks as ``(pattern, reason)`` (read at each login)."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class ExchangeResult:
     expires_at: int
     domain_grants: str
     permissions: tuple[Permission, ...]
+    blocked: tuple[tuple[str, str], ...] = ()
+    """``(pattern, reason)`` of the blocks covering every namespace the token may publish."""
 
     def to_response(self) -> dict[str, Any]:
         """The official ``{"registry_token", "expires_at"}``, plus a warning when degraded."""
@@ -44,6 +48,12 @@ class ExchangeResult:
                 "Namespaces of verified domains are not in this token: the domains service "
                 "did not answer in time. Log in again later to include them."
             ]
+        if self.blocked:
+            listed = "; ".join(f"{pattern} ({reason})" for pattern, reason in self.blocked)
+            body.setdefault("warnings", []).append(
+                "Every namespace this login may publish to is blocked by the registry's "
+                f"operators, so publishing will be refused: {listed}"
+            )
         return body
 
 
@@ -56,11 +66,13 @@ class TokenExchange:
         issuer: TokenIssuer,
         domain_grants: DomainGrantSource,
         extra_permissions: ExtraPermissions = lambda identity: (),
+        blocks: NamespaceBlocks = lambda: (),
     ) -> None:
         self._providers = dict(providers)
         self._issuer = issuer
         self._domain_grants = domain_grants
         self._extra = extra_permissions
+        self._blocks = blocks
 
     def methods(self) -> list[dict[str, str]]:
         """``[{"method", "description"}]`` of every enabled provider, by method."""
@@ -110,4 +122,24 @@ class TokenExchange:
             identity.subject,
             minted.claims.jti,
         )
-        return ExchangeResult(minted.token, int(minted.expires_at.timestamp()), status, granted)
+        return ExchangeResult(
+            minted.token,
+            int(minted.expires_at.timestamp()),
+            status,
+            granted,
+            self._all_blocked(granted),
+        )
+
+    def _all_blocked(self, granted: tuple[Permission, ...]) -> tuple[tuple[str, str], ...]:
+        """The blocks covering the token's publish patterns, when they cover every one."""
+        patterns = [p.resource for p in granted if p.action == PUBLISH]
+        if not patterns:
+            return ()
+        blocks = tuple(self._blocks())
+        covering: dict[str, str] = {}
+        for pattern in patterns:
+            block = next((b for b in blocks if pattern_covers(b[0], pattern)), None)
+            if block is None:
+                return ()
+            covering[block[0]] = block[1]
+        return tuple(covering.items())

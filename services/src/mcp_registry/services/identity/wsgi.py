@@ -44,6 +44,7 @@ def build(
         token_issuer(settings, keys, clock=clock),
         grants,
         plugins.extra_permissions,
+        lambda: [(b.pattern, b.reason) for b in deps.moderation.blocks()],
     )
     revocations = deps.revocations
     revoking = Revoking(

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import falcon
 
+from mcp_registry.services.publishing.blocks import NamespaceBlocks
 from mcp_registry.services.publishing.changes import Changes
 from mcp_registry.services.publishing.domain_check import DomainGrantCheck
+from mcp_registry.services.publishing.moderation_resources import (
+    AuditResource,
+    FileReportResource,
+    NamespaceBlockResource,
+    NamespacesResource,
+    ReportsResource,
+    ResolveReportResource,
+)
 from mcp_registry.services.publishing.ownership import OwnershipChecker
+from mcp_registry.services.publishing.reports import Reports
 from mcp_registry.services.publishing.resources import (
     Authenticated,
     EditResource,
@@ -16,13 +26,17 @@ from mcp_registry.services.publishing.resources import (
     VersionStatusResource,
 )
 from mcp_registry.services.publishing.rules import Publisher
-from mcp_registry.services.route_table import PUBLISHING, methods_for
+from mcp_registry.services.route_table import EXTENSION_PREFIX, PUBLISHING, methods_for
 from mcp_registry.shared.auth.domain_grant_sources import DomainGrantSource
 from mcp_registry.shared.auth.tokens import TokenVerifier
 from mcp_registry.shared.clock import Clock, utcnow
 from mcp_registry.shared.config import Settings
+from mcp_registry.shared.rate_limits import Limiter, RateLimit
+from mcp_registry.shared.storage.database import AuditLog
+from mcp_registry.shared.storage.moderation_port import ModerationStore
 from mcp_registry.shared.storage.port import ServerStore
 from mcp_registry.shared.web.app_base import add_api_route, new_app
+from mcp_registry.shared.web.rate_limiting import DecisionHeaders
 
 
 def create_app(
@@ -32,6 +46,9 @@ def create_app(
     verifier: TokenVerifier,
     ownership: OwnershipChecker | None = None,
     domain_grants: DomainGrantSource | None = None,
+    moderation: ModerationStore | None = None,
+    audit: AuditLog | None = None,
+    limiter: Limiter | None = None,
     clock: Clock = utcnow,
 ) -> falcon.App[falcon.Request, falcon.Response]:
     """The publishing WSGI app over ``store``; tokens checked by ``verifier``.
@@ -40,14 +57,22 @@ def create_app(
     passes the checker built from the plugins and ``ENABLE_REGISTRY_VALIDATION``.
     ``domain_grants`` answers whether a verified domain still grants a publish that rests
     only on it (see ``domain_check``); ``None`` (no NATS) skips that check.
+    ``moderation`` holds namespace blocks and reports (the moderation routes exist only with
+    it); ``audit`` is the log ``GET /admin/audit`` reads (default: the store's database).
+    ``limiter`` counts writes per token subject against ``RATE_LIMIT_WRITES`` (none: not
+    counted).
     """
     publisher = Publisher(store, ownership or OwnershipChecker.disabled(), clock)
     domains = DomainGrantCheck(domain_grants)
-    changes = Changes(store, publisher, clock, domains)
-    auth = Authenticated(verifier)
+    blocks = NamespaceBlocks(moderation, store, clock=clock) if moderation is not None else None
+    changes = Changes(store, publisher, clock, domains, blocks)
+    writes = RateLimit.parse("writes", settings.rate_limit_writes)
+    auth = Authenticated(verifier, limiter, writes)
     limit = settings.max_body_bytes
-    app = new_app(settings, service=PUBLISHING, methods_of=methods_for)
-    add_api_route(app, "/publish", PublishResource(auth, domains, publisher, limit))
+    app = new_app(
+        settings, service=PUBLISHING, methods_of=methods_for, middleware=[DecisionHeaders()]
+    )
+    add_api_route(app, "/publish", PublishResource(auth, domains, publisher, limit, blocks))
     add_api_route(app, "/validate", ValidateResource(limit))
     add_api_route(app, "/servers/{name}/versions/{version}", EditResource(auth, changes, limit))
     add_api_route(
@@ -56,4 +81,16 @@ def create_app(
         VersionStatusResource(auth, changes, limit),
     )
     add_api_route(app, "/servers/{name}/status", ServerStatusResource(auth, changes, limit))
+    if moderation is not None and blocks is not None:
+        reports = Reports(moderation, store, blocks, clock=clock)
+        add_api_route(app, "/admin/namespaces", NamespacesResource(auth, blocks))
+        add_api_route(
+            app, "/admin/namespaces/{pattern}/block", NamespaceBlockResource(auth, blocks, limit)
+        )
+        add_api_route(app, f"{EXTENSION_PREFIX}/reports", FileReportResource(auth, reports, limit))
+        add_api_route(app, "/admin/reports", ReportsResource(auth, reports))
+        add_api_route(
+            app, "/admin/reports/{id}/resolve", ResolveReportResource(auth, reports, limit)
+        )
+        add_api_route(app, "/admin/audit", AuditResource(auth, audit or store.database))
     return app

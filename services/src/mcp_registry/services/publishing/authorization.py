@@ -20,6 +20,13 @@ def actor_of(claims: RegistryClaims) -> Actor:
     return Actor(subject=claims.subject, auth_method=claims.auth_method)
 
 
+def require_admin(claims: RegistryClaims) -> Actor:
+    """The audit actor of an admin token; 403 unless it carries ``edit`` on ``*``."""
+    if not any(p.action == EDIT and p.resource == "*" for p in claims.permissions):
+        raise Forbidden("this needs an admin registry token (edit permission on '*')")
+    return actor_of(claims)
+
+
 def require_publish(claims: RegistryClaims, name: str) -> None:
     """Raise 403 unless the token may ``publish`` ``name``; the message lists what it may."""
     if is_allowed(claims.permissions, PUBLISH, name):

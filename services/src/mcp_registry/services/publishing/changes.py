@@ -15,6 +15,7 @@ from mcp_registry.services.publishing.authorization import (
     require_edit,
     require_publish_or_edit,
 )
+from mcp_registry.services.publishing.blocks import NamespaceBlocks
 from mcp_registry.services.publishing.domain_check import DomainGrantCheck
 from mcp_registry.services.publishing.phrases import EDIT_FAILED, STATUS_FAILED, official_detail
 from mcp_registry.services.publishing.rules import Publisher
@@ -92,11 +93,13 @@ class Changes:
         publisher: Publisher,
         clock: Clock,
         domains: DomainGrantCheck | None = None,
+        blocks: NamespaceBlocks | None = None,
     ) -> None:
         self._store = store
         self._publisher = publisher
         self._clock = clock
         self._domains = domains or DomainGrantCheck(None)
+        self._blocks = blocks
 
     def _require_status_change(self, claims: RegistryClaims, name: str) -> None:
         require_publish_or_edit(claims, name)
@@ -104,6 +107,9 @@ class Changes:
         # that domain, as publish does (an edit permission is never a domain's).
         if not is_allowed(claims.permissions, EDIT, name):
             self._domains.require_still_granted(claims, name, doing="change the status of")
+            # A publisher may not undo a block's takedown (or touch entries under a block).
+            if self._blocks is not None:
+                self._blocks.require_open(name, doing="change the status of")
 
     def set_version_status(
         self, claims: RegistryClaims, name: str, version: str, change: StatusChange

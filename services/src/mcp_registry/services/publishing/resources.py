@@ -5,25 +5,45 @@ from __future__ import annotations
 import falcon
 
 from mcp_registry.services.publishing.authorization import actor_of, require_publish
+from mcp_registry.services.publishing.blocks import NamespaceBlocks
 from mcp_registry.services.publishing.changes import Changes, parse_status_change
 from mcp_registry.services.publishing.domain_check import DomainGrantCheck
 from mcp_registry.services.publishing.rules import Publisher
 from mcp_registry.shared.api_items import to_item
 from mcp_registry.shared.auth.tokens import RegistryClaims, TokenVerifier
 from mcp_registry.shared.errors import ErrorDetail, InvalidInput
+from mcp_registry.shared.rate_limits import Limiter, RateLimit
 from mcp_registry.shared.serverjson.validate import VALIDATION_FAILED, validate_server
 from mcp_registry.shared.web.body import read_json_body
 from mcp_registry.shared.web.paths import path_param
+from mcp_registry.shared.web.rate_limiting import record as record_decision
 
 
 class Authenticated:
-    """Verifies the request's Bearer registry token (401 otherwise)."""
+    """Verifies the request's Bearer registry token (401 otherwise).
 
-    def __init__(self, verifier: TokenVerifier) -> None:
+    :meth:`writer` also counts the request against the ``writes`` limit of the token's
+    subject (429 once used up); without a limit, writes are not counted.
+    """
+
+    def __init__(
+        self,
+        verifier: TokenVerifier,
+        limiter: Limiter | None = None,
+        writes: RateLimit | None = None,
+    ) -> None:
         self._verifier = verifier
+        self._limiter, self._writes = limiter, writes
 
     def claims(self, req: falcon.Request) -> RegistryClaims:
         return self._verifier.verify_authorization(req.get_header("Authorization"))
+
+    def writer(self, req: falcon.Request) -> RegistryClaims:
+        """The claims of a write's token, once the write is counted against its subject."""
+        claims = self.claims(req)
+        if self._limiter is not None and self._writes is not None:
+            record_decision(req, self._limiter.hit(self._writes, claims.subject))
+        return claims
 
 
 class PublishResource:
@@ -35,16 +55,20 @@ class PublishResource:
         domains: DomainGrantCheck,
         publisher: Publisher,
         max_body_bytes: int,
+        blocks: NamespaceBlocks | None = None,
     ) -> None:
         self._auth, self._domains = auth, domains
         self._publisher, self._max = publisher, max_body_bytes
+        self._blocks = blocks
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
-        claims = self._auth.claims(req)
+        claims = self._auth.writer(req)
         document = read_json_body(req, max_bytes=self._max)
         # The body's schema (the name pattern included) before permissions, as official.
         server = self._publisher.validated(document)
         require_publish(claims, server["name"])
+        if self._blocks is not None:
+            self._blocks.require_open(server["name"])
         self._domains.require_still_granted(claims, server["name"])
         record = self._publisher.publish_valid(server, actor_of(claims))
         resp.media = to_item(record)
@@ -78,7 +102,7 @@ class EditResource:
         self._auth, self._changes, self._max = auth, changes, max_body_bytes
 
     def on_put(self, req: falcon.Request, resp: falcon.Response, name: str, version: str) -> None:
-        claims = self._auth.claims(req)
+        claims = self._auth.writer(req)
         document = read_json_body(req, max_bytes=self._max)
         record = self._changes.edit_version(claims, path_param(name), path_param(version), document)
         resp.media = to_item(record)
@@ -91,7 +115,7 @@ class VersionStatusResource:
         self._auth, self._changes, self._max = auth, changes, max_body_bytes
 
     def on_patch(self, req: falcon.Request, resp: falcon.Response, name: str, version: str) -> None:
-        claims = self._auth.claims(req)
+        claims = self._auth.writer(req)
         change = parse_status_change(read_json_body(req, max_bytes=self._max))
         record = self._changes.set_version_status(
             claims, path_param(name), path_param(version), change
@@ -106,7 +130,7 @@ class ServerStatusResource:
         self._auth, self._changes, self._max = auth, changes, max_body_bytes
 
     def on_patch(self, req: falcon.Request, resp: falcon.Response, name: str) -> None:
-        claims = self._auth.claims(req)
+        claims = self._auth.writer(req)
         change = parse_status_change(read_json_body(req, max_bytes=self._max))
         outcome = self._changes.set_server_status(claims, path_param(name), change)
         resp.media = {

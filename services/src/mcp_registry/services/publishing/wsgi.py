@@ -17,6 +17,7 @@ from mcp_registry.shared.auth.domain_grant_sources import NatsDomainGrants
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.plugins.host import PluginHost
 from mcp_registry.shared.process_resources import ProcessResources
+from mcp_registry.shared.rate_limits import Limiter
 
 
 def ownership_checker(settings: Settings, plugins: PluginHost | None = None) -> OwnershipChecker:
@@ -56,4 +57,6 @@ def build(deps: ProcessResources) -> falcon.App[falcon.Request, falcon.Response]
             if bridge is not None
             else None
         ),
+        moderation=deps.moderation,
+        limiter=Limiter(deps.rate_counters),
     )

@@ -15,6 +15,7 @@ from mcp_registry.services.discovery import wsgi as discovery_wsgi
 from mcp_registry.services.domains import wsgi as domains_wsgi
 from mcp_registry.services.identity import wsgi as identity_wsgi
 from mcp_registry.services.publishing import wsgi as publishing_wsgi
+from mcp_registry.services.rate_limit_rules import address_rules
 from mcp_registry.services.route_table import (
     DISCOVERY,
     DOMAINS,
@@ -24,7 +25,10 @@ from mcp_registry.services.route_table import (
 )
 from mcp_registry.services.runtime.dispatch import RouteDispatcher, WSGIApp
 from mcp_registry.services.runtime.process import ProcessDeps
+from mcp_registry.shared.rate_limits import Limiter
+from mcp_registry.shared.web.client_address import ClientAddress, parse_networks
 from mcp_registry.shared.web.health import ReadinessCheck, ReadinessResource
+from mcp_registry.shared.web.rate_limiting import RateLimitMiddleware
 
 BUILDERS: dict[str, Callable[[ProcessDeps], WSGIApp]] = {
     DISCOVERY: discovery_wsgi.build,
@@ -50,6 +54,11 @@ def build_service(name: str, deps: ProcessDeps) -> WSGIApp:
     app = builder(deps)
     if isinstance(app, falcon.App):
         app.add_route(READY_PATH, ReadinessResource(readiness_checks(deps)))
+        rules = address_rules(deps.settings)
+        if rules:
+            # Counted in the database: the limits hold across workers and replicas.
+            addresses = ClientAddress(parse_networks(deps.settings.trusted_proxies))
+            app.add_middleware(RateLimitMiddleware(rules, Limiter(deps.rate_counters), addresses))
     return app
 
 

@@ -14,7 +14,9 @@ from mcp_registry.shared.config import Settings
 from mcp_registry.shared.plugins.host import PluginHost
 from mcp_registry.shared.storage.domain_port import DomainStore
 from mcp_registry.shared.storage.factory import Stores, open_database
+from mcp_registry.shared.storage.moderation_port import ModerationStore
 from mcp_registry.shared.storage.port import ServerStore
+from mcp_registry.shared.storage.rate_counter_port import RateCounterStore
 from mcp_registry.shared.storage.revocation_port import RevocationStore
 
 if TYPE_CHECKING:
@@ -60,6 +62,16 @@ class ProcessDeps:
     def revocations(self) -> RevocationStore:
         """Revoked tokens and subject cutoffs (same database, shared by every replica)."""
         return self.stores.revocations
+
+    @property
+    def moderation(self) -> ModerationStore:
+        """Namespace blocks and abuse reports (same database)."""
+        return self.stores.moderation
+
+    @property
+    def rate_counters(self) -> RateCounterStore:
+        """Rate-limit counters (same database, shared by every worker and replica)."""
+        return self.stores.rate_counters
 
     @property
     def plugins(self) -> PluginHost:

@@ -45,6 +45,15 @@ def pattern_matches(pattern: str, resource: str) -> bool:
     return pattern == resource
 
 
+def pattern_covers(outer: str, inner: str) -> bool:
+    """Whether every name the pattern ``inner`` matches is matched by ``outer``."""
+    if outer == "*":
+        return True
+    if outer.endswith("*"):
+        return inner.startswith(outer[:-1])
+    return outer == inner
+
+
 def is_allowed(permissions: Iterable[Permission], action: str, resource: str) -> bool:
     """Whether any permission grants ``action`` on ``resource``."""
     return any(p.action == action and pattern_matches(p.resource, resource) for p in permissions)

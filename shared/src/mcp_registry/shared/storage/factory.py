@@ -9,14 +9,20 @@ from urllib.parse import unquote, urlsplit
 
 from mcp_registry.shared.storage.database import Database
 from mcp_registry.shared.storage.domain_port import DomainStore
+from mcp_registry.shared.storage.moderation_port import ModerationStore
 from mcp_registry.shared.storage.mongo.database import MongoDatabase
 from mcp_registry.shared.storage.mongo.domains import MongoDomainStore
+from mcp_registry.shared.storage.mongo.moderation import MongoModerationStore
+from mcp_registry.shared.storage.mongo.rate_counters import MongoRateCounterStore
 from mcp_registry.shared.storage.mongo.revocations import MongoRevocationStore
 from mcp_registry.shared.storage.mongo.servers import MongoServerStore
 from mcp_registry.shared.storage.port import ServerStore
+from mcp_registry.shared.storage.rate_counter_port import RateCounterStore
 from mcp_registry.shared.storage.revocation_port import RevocationStore
 from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
 from mcp_registry.shared.storage.sqlite.domains import SqliteDomainStore
+from mcp_registry.shared.storage.sqlite.moderation import SqliteModerationStore
+from mcp_registry.shared.storage.sqlite.rate_counters import SqliteRateCounterStore
 from mcp_registry.shared.storage.sqlite.revocations import SqliteRevocationStore
 from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
 
@@ -47,13 +53,15 @@ class Stores:
     """One backend's database and the stores on it (one per process).
 
     ``outbox`` is the database itself seen as the relay sees it; ``close()`` closes the
-    database, and with it both stores. ``starting`` is what :meth:`start` runs.
+    database, and with it every store. ``starting`` is what :meth:`start` runs.
     """
 
     database: Database
     servers: ServerStore
     domains: DomainStore
     revocations: RevocationStore
+    moderation: ModerationStore
+    rate_counters: RateCounterStore
     # Keyword-only, so stores added later can stay positional fields without defaults.
     starting: Callable[[], None] | None = field(default=None, kw_only=True)
 
@@ -67,6 +75,8 @@ class Stores:
         self.servers.init()
         self.domains.init()
         self.revocations.init()
+        self.moderation.init()
+        self.rate_counters.init()
 
     def start(self) -> None:
         """What a service or worker process does at start: SQLite (one local file) creates its
@@ -82,6 +92,38 @@ class Stores:
         self.database.close()
 
 
+def sqlite_stores(sqlite: SqliteDatabase) -> Stores:
+    """Every store on the SQLite database ``sqlite``."""
+    return Stores(
+        sqlite,
+        SqliteServerStore(sqlite),
+        SqliteDomainStore(sqlite),
+        SqliteRevocationStore(sqlite),
+        SqliteModerationStore(sqlite),
+        SqliteRateCounterStore(sqlite),
+    )
+
+
+def mongo_stores(mongo: MongoDatabase) -> Stores:
+    """Every store on the MongoDB database ``mongo``; starting a process only checks that
+    ``mcp-registry db init`` created the indexes (it writes nothing)."""
+    servers, domains = MongoServerStore(mongo), MongoDomainStore(mongo)
+
+    def check() -> None:
+        servers.check_schema()
+        domains.check_schema()
+
+    return Stores(
+        mongo,
+        servers,
+        domains,
+        MongoRevocationStore(mongo),
+        MongoModerationStore(mongo),
+        MongoRateCounterStore(mongo),
+        starting=check,
+    )
+
+
 def open_database(database_url: str) -> Stores:
     """The database ``database_url`` names and its stores; nothing connects until first use.
 
@@ -92,23 +134,10 @@ def open_database(database_url: str) -> Stores:
     if database_url.startswith(SQLITE_PREFIX):
         path = sqlite_path(database_url)
         path.parent.mkdir(parents=True, exist_ok=True)
-        sqlite = SqliteDatabase(path)
-        return Stores(
-            sqlite,
-            SqliteServerStore(sqlite),
-            SqliteDomainStore(sqlite),
-            SqliteRevocationStore(sqlite),
-        )
+        return sqlite_stores(SqliteDatabase(path))
     scheme, sep, _ = database_url.partition("://")
     if sep and scheme.lower() in MONGO_SCHEMES:
-        mongo = MongoDatabase(database_url, mongo_database(database_url))
-        servers, domains = MongoServerStore(mongo), MongoDomainStore(mongo)
-
-        def check() -> None:
-            servers.check_schema()
-            domains.check_schema()
-
-        return Stores(mongo, servers, domains, MongoRevocationStore(mongo), starting=check)
+        return mongo_stores(MongoDatabase(database_url, mongo_database(database_url)))
     shown = f"{scheme}://" if sep else repr(database_url)
     raise ValueError(
         f"unsupported database URL scheme {shown}: use sqlite:///relative.db, "

@@ -395,6 +395,51 @@ def keys_list() -> None:
             click.echo(f"{entry.kid}  retired  {created}  rotated out {retired}")
 
 
+@cli.group()
+def admin() -> None:
+    """Operator tools that need the key directory."""
+
+
+@admin.command("token")
+@click.option(
+    "--ttl",
+    type=int,
+    default=None,
+    help="seconds the token is valid (default 900, at most MCP_REGISTRY_TOKEN_LIFETIME)",
+)
+def admin_token(ttl: int | None) -> None:
+    """Print a short-lived registry token with `edit: *` and `publish: *`.
+
+    Signed with the local signing key (MCP_REGISTRY_JWT_KEYS_DIR or JWT_PRIVATE_KEY), so
+    whoever holds the keys can moderate without an OIDC issuer. Minting is written to the
+    audit log; so is every write made with the token (subject admin:<user>@<host>).
+
+    \b
+    Example:
+      TOKEN=$(mcp-registry admin token --ttl 300)
+      curl -H "Authorization: Bearer $TOKEN" -d '{"reason": "squatting"}'
+        http://127.0.0.1:8080/v0.1/admin/namespaces/io.github.squatter%2F*/block
+    """
+    from mcp_registry.cli.registry.admin_token import (
+        AdminTokenError,
+        mint_admin_token,
+        operator_name,
+    )
+    from mcp_registry.shared.auth.signing_keys import SigningKeyError
+
+    settings = settings_from_environment()
+    try:
+        minted = mint_admin_token(settings, ttl, operator=operator_name())
+    except (AdminTokenError, SigningKeyError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(minted.token)
+    click.echo(
+        f"admin token for {minted.claims.subject}, valid until "
+        f"{minted.expires_at.isoformat()} (audited as admin.token, jti {minted.claims.jti})",
+        err=True,
+    )
+
+
 @cli.command()
 @click.option("--markdown", is_flag=True, help="print the README's configuration table")
 def config(markdown: bool) -> None:
