@@ -23,10 +23,12 @@ from mcp_registry.shared.auth.permissions import Permission
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.storage.domain_port import DomainStore
 from mcp_registry.shared.storage.factory import Stores
+from mcp_registry.shared.storage.mongo.changes import MongoChangeLog
 from mcp_registry.shared.storage.mongo.database import MongoDatabase
 from mcp_registry.shared.storage.mongo.domains import MongoDomainStore
 from mcp_registry.shared.storage.mongo.servers import MongoServerStore
 from mcp_registry.shared.storage.port import ServerStore
+from mcp_registry.shared.storage.sqlite.changes import SqliteChangeLog
 from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
 from mcp_registry.shared.storage.sqlite.domains import SqliteDomainStore
 from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
@@ -81,11 +83,15 @@ def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stores]:
     opened: Stores
     if request.param == "sqlite":
         sqlite = SqliteDatabase(tmp_path / "registry.db")
-        opened = Stores(sqlite, SqliteServerStore(sqlite), SqliteDomainStore(sqlite))
+        opened = Stores(
+            sqlite, SqliteServerStore(sqlite), SqliteDomainStore(sqlite), SqliteChangeLog(sqlite)
+        )
     else:
         client = AtomicMongomockClient()
         mongo = MongoDatabase(as_mongo_client(client), "mcp_registry_test")
-        opened = Stores(mongo, MongoServerStore(mongo), MongoDomainStore(mongo))
+        opened = Stores(
+            mongo, MongoServerStore(mongo), MongoDomainStore(mongo), MongoChangeLog(mongo)
+        )
     opened.init()
     yield opened
     opened.close()

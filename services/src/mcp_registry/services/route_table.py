@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from mcp_registry.shared.extensions import CHANGES_EXTENSION, extension_path
 from mcp_registry.shared.web.app_base import API_PREFIXES
 
 DISCOVERY = "discovery"
@@ -24,7 +25,8 @@ READ = ("GET", "HEAD")
 
 @dataclass(frozen=True)
 class Route:
-    """``methods`` on ``path`` go to ``service``; ``prefixed`` routes exist under every prefix.
+    """``methods`` on ``path`` go to ``service``; ``prefixed`` routes exist under every prefix,
+    or only under ``only_prefix`` when that is set (extensions of one API version).
 
     A route that is not ``public`` is answered by the services to whoever reaches them
     directly (scrapers, probes) and by the dev composition, but the ingress generated from
@@ -36,13 +38,20 @@ class Route:
     service: str
     prefixed: bool = True
     public: bool = True
+    only_prefix: str | None = None
+
+    @property
+    def prefixes(self) -> tuple[str, ...]:
+        """The prefixes this route exists under (``("",)`` for an unprefixed route)."""
+        if not self.prefixed:
+            return ("",)
+        return (self.only_prefix,) if self.only_prefix is not None else API_PREFIXES
 
     @cached_property
     def patterns(self) -> tuple[re.Pattern[str], ...]:
         """Regexes matching the raw request paths this route covers."""
         body = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(self.path))
-        prefixes = API_PREFIXES if self.prefixed else ("",)
-        return tuple(re.compile(f"^{re.escape(p)}{body}$") for p in prefixes)
+        return tuple(re.compile(f"^{re.escape(p)}{body}$") for p in self.prefixes)
 
     def matches(self, method: str, path: str) -> bool:
         """True when this route serves ``method`` on the raw ``path``."""
@@ -62,6 +71,8 @@ ROUTES: tuple[Route, ...] = (
     Route(("PATCH",), "/servers/{name}/status", PUBLISHING),
     Route(("POST",), "/publish", PUBLISHING),
     Route(("POST",), "/validate", PUBLISHING),
+    # extensions (our namespace), of the current API version only
+    Route(READ, extension_path(CHANGES_EXTENSION), DISCOVERY, only_prefix="/v0.1"),
     # identity: token exchange
     Route(("POST",), "/auth/{method}", IDENTITY),
     Route(("GET",), "/auth/providers", IDENTITY),

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.plugins.host import PluginHost
+from mcp_registry.shared.storage.changes_port import ChangeLog
 from mcp_registry.shared.storage.domain_port import DomainStore
 from mcp_registry.shared.storage.port import ServerStore
 
@@ -34,6 +35,9 @@ class ProcessResources(Protocol):
 
     @property
     def domains(self) -> DomainStore: ...
+
+    @property
+    def changes(self) -> ChangeLog: ...
 
     @property
     def plugins(self) -> PluginHost: ...

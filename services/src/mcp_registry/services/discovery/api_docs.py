@@ -8,7 +8,6 @@ from html import escape
 import falcon
 
 from mcp_registry.services.route_table import PUBLIC_ROUTES, Route
-from mcp_registry.shared.web.app_base import API_PREFIXES
 from mcp_registry.shared.web.openapi import OPENAPI_PATH
 
 DOCS_PATH = "/docs"
@@ -24,7 +23,7 @@ code { font-family: ui-monospace, monospace; }
 
 
 def _row(route: Route) -> str:
-    prefixes = " ".join(f"<code>{escape(p)}</code>" for p in API_PREFIXES) if route.prefixed else ""
+    prefixes = " ".join(f"<code>{escape(p)}</code>" for p in route.prefixes if p)
     return (
         "<tr>"
         f"<td><code>{escape(', '.join(route.methods))}</code></td>"

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.plugins.host import PluginHost
+from mcp_registry.shared.storage.changes_port import ChangeLog
 from mcp_registry.shared.storage.domain_port import DomainStore
 from mcp_registry.shared.storage.factory import Stores, open_database
 from mcp_registry.shared.storage.port import ServerStore
@@ -49,6 +50,11 @@ class ProcessDeps:
     def domains(self) -> DomainStore:
         """The domain-verification store (same database as :attr:`store`)."""
         return self.stores.domains
+
+    @property
+    def changes(self) -> ChangeLog:
+        """The change log behind the change feed (same database as :attr:`store`)."""
+        return self.stores.changes
 
     @property
     def plugins(self) -> PluginHost:

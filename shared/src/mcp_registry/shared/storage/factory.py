@@ -6,12 +6,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from mcp_registry.shared.storage.changes_port import ChangeLog
 from mcp_registry.shared.storage.database import Database
 from mcp_registry.shared.storage.domain_port import DomainStore
+from mcp_registry.shared.storage.mongo.changes import MongoChangeLog
 from mcp_registry.shared.storage.mongo.database import MongoDatabase
 from mcp_registry.shared.storage.mongo.domains import MongoDomainStore
 from mcp_registry.shared.storage.mongo.servers import MongoServerStore
 from mcp_registry.shared.storage.port import ServerStore
+from mcp_registry.shared.storage.sqlite.changes import SqliteChangeLog
 from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
 from mcp_registry.shared.storage.sqlite.domains import SqliteDomainStore
 from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
@@ -43,12 +46,13 @@ class Stores:
     """One backend's database and the stores on it (one per process).
 
     ``outbox`` is the database itself seen as the relay sees it; ``close()`` closes the
-    database, and with it both stores.
+    database, and with it every store. ``changes`` is the change log behind the change feed.
     """
 
     database: Database
     servers: ServerStore
     domains: DomainStore
+    changes: ChangeLog
 
     @property
     def outbox(self) -> Database:
@@ -59,6 +63,7 @@ class Stores:
         server schema holds the shared outbox and audit log."""
         self.servers.init()
         self.domains.init()
+        self.changes.init()
 
     def close(self) -> None:
         self.database.close()
@@ -75,11 +80,15 @@ def open_database(database_url: str) -> Stores:
         path = sqlite_path(database_url)
         path.parent.mkdir(parents=True, exist_ok=True)
         sqlite = SqliteDatabase(path)
-        return Stores(sqlite, SqliteServerStore(sqlite), SqliteDomainStore(sqlite))
+        return Stores(
+            sqlite, SqliteServerStore(sqlite), SqliteDomainStore(sqlite), SqliteChangeLog(sqlite)
+        )
     scheme, sep, _ = database_url.partition("://")
     if sep and scheme.lower() in MONGO_SCHEMES:
         mongo = MongoDatabase(database_url, mongo_database(database_url))
-        return Stores(mongo, MongoServerStore(mongo), MongoDomainStore(mongo))
+        return Stores(
+            mongo, MongoServerStore(mongo), MongoDomainStore(mongo), MongoChangeLog(mongo)
+        )
     shown = f"{scheme}://" if sep else repr(database_url)
     raise ValueError(
         f"unsupported database URL scheme {shown}: use sqlite:///relative.db, "

@@ -1,0 +1,23 @@
+"""The project's extension namespace: where routes beyond the official API live.
+
+The official registry reserves ``/{version}/x/<reverse-DNS namespace>/<extension>`` for
+extensions; ours is ``dev.mcp-registry`` (the official ``io.modelcontextprotocol.registry``
+belongs to the upstream project). The same namespace prefixes our ``_meta`` keys.
+"""
+
+from __future__ import annotations
+
+EXTENSION_NAMESPACE = "dev.mcp-registry"
+
+CHANGES_EXTENSION = "changes"
+WEBHOOKS_EXTENSION = "webhooks"
+
+
+def extension_path(extension: str) -> str:
+    """The path of ``extension`` below an API prefix, e.g. ``/x/dev.mcp-registry/changes``."""
+    return f"/x/{EXTENSION_NAMESPACE}/{extension}"
+
+
+def meta_key(name: str) -> str:
+    """A ``_meta`` key of ours, e.g. ``dev.mcp-registry/mirror``."""
+    return f"{EXTENSION_NAMESPACE}/{name}"
