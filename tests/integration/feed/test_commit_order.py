@@ -69,9 +69,7 @@ class Backend:
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
     if request.param == "sqlite":
         sqlite = SlowSqliteDatabase(tmp_path / "registry.db")
-        chosen = Backend(
-            SqliteServerStore(sqlite), sqlite, SqliteChangeLog(sqlite), sqlite.close
-        )
+        chosen = Backend(SqliteServerStore(sqlite), sqlite, SqliteChangeLog(sqlite), sqlite.close)
     else:
         client = AtomicMongomockClient(latency=_latency)
         mongo = MongoDatabase(as_mongo_client(client), "mcp_registry_test")

@@ -20,6 +20,13 @@ class ChangeSignal:
     def __init__(self) -> None:
         self._condition = threading.Condition()
         self._generation = 0
+        self._waiting = 0
+
+    @property
+    def waiting(self) -> int:
+        """How many requests are blocked in :meth:`wait_until` right now."""
+        with self._condition:
+            return self._waiting
 
     def notify(self) -> None:
         """Something may have changed: wake every waiter."""
@@ -39,8 +46,12 @@ class ChangeSignal:
             if ready():
                 return True
             with self._condition:
-                while self._generation == seen:
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 0:
-                        return False
-                    self._condition.wait(remaining)
+                self._waiting += 1
+                try:
+                    while self._generation == seen:
+                        remaining = deadline - time.monotonic()
+                        if remaining <= 0:
+                            return False
+                        self._condition.wait(remaining)
+                finally:
+                    self._waiting -= 1
