@@ -85,7 +85,8 @@ def test_changes_carry_type_token_and_the_server_after_the_change(feed: Feed) ->
     first, _, lost, deprecated = body["changes"]
     official = "io.modelcontextprotocol.registry/official"
     assert first["server"]["server"]["name"] == NAME
-    assert first["name"] == NAME and first["at"].endswith("Z")
+    assert first["name"] == NAME
+    assert first["at"].endswith("Z")
     assert deprecated["server"]["_meta"][official]["status"] == "deprecated"
     assert body["metadata"] == {"nextToken": deprecated["token"], "count": 4}
     # Resuming from a token returns what followed it, and nothing once at the head.
@@ -150,7 +151,8 @@ def test_a_long_poll_is_answered_within_a_second_of_the_commit(feed: Feed, tmp_p
     discovery_bridge = NatsBridge(server.url, name="discovery", reconnect_wait=0.1)
     stop = threading.Event()
     try:
-        assert relay_bridge.wait_connected(5) and discovery_bridge.wait_connected(5)
+        assert relay_bridge.wait_connected(5)
+        assert discovery_bridge.wait_connected(5)
         wake_on_changes(discovery_bridge, feed.signal)
         relay = OutboxRelay(feed.source, relay_bridge, poll_interval=0.05)
         relay_thread = threading.Thread(target=relay.run_forever, args=(stop,))
