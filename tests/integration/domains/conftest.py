@@ -27,11 +27,13 @@ from mcp_registry.shared.storage.mongo.changes import MongoChangeLog
 from mcp_registry.shared.storage.mongo.database import MongoDatabase
 from mcp_registry.shared.storage.mongo.domains import MongoDomainStore
 from mcp_registry.shared.storage.mongo.servers import MongoServerStore
+from mcp_registry.shared.storage.mongo.webhooks import MongoWebhookStore
 from mcp_registry.shared.storage.port import ServerStore
 from mcp_registry.shared.storage.sqlite.changes import SqliteChangeLog
 from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
 from mcp_registry.shared.storage.sqlite.domains import SqliteDomainStore
 from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
+from mcp_registry.shared.storage.sqlite.webhooks import SqliteWebhookStore
 from tests.support.dns_server import LocalDns
 from tests.support.stores import AtomicMongomockClient, as_mongo_client
 
@@ -84,13 +86,21 @@ def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stores]:
     if request.param == "sqlite":
         sqlite = SqliteDatabase(tmp_path / "registry.db")
         opened = Stores(
-            sqlite, SqliteServerStore(sqlite), SqliteDomainStore(sqlite), SqliteChangeLog(sqlite)
+            sqlite,
+            SqliteServerStore(sqlite),
+            SqliteDomainStore(sqlite),
+            SqliteChangeLog(sqlite),
+            SqliteWebhookStore(sqlite),
         )
     else:
         client = AtomicMongomockClient()
         mongo = MongoDatabase(as_mongo_client(client), "mcp_registry_test")
         opened = Stores(
-            mongo, MongoServerStore(mongo), MongoDomainStore(mongo), MongoChangeLog(mongo)
+            mongo,
+            MongoServerStore(mongo),
+            MongoDomainStore(mongo),
+            MongoChangeLog(mongo),
+            MongoWebhookStore(mongo),
         )
     opened.init()
     yield opened

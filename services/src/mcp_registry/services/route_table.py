@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from mcp_registry.shared.extensions import CHANGES_EXTENSION, extension_path
+from mcp_registry.shared.extensions import CHANGES_EXTENSION, WEBHOOKS_EXTENSION, extension_path
 from mcp_registry.shared.web.app_base import API_PREFIXES
 
 DISCOVERY = "discovery"
@@ -73,6 +73,16 @@ ROUTES: tuple[Route, ...] = (
     Route(("POST",), "/validate", PUBLISHING),
     # extensions (our namespace), of the current API version only
     Route(READ, extension_path(CHANGES_EXTENSION), DISCOVERY, only_prefix="/v0.1"),
+    Route(("POST", "GET"), extension_path(WEBHOOKS_EXTENSION), PUBLISHING, only_prefix="/v0.1"),
+    Route(
+        ("DELETE",), extension_path(WEBHOOKS_EXTENSION) + "/{id}", PUBLISHING, only_prefix="/v0.1"
+    ),
+    Route(
+        ("GET",),
+        extension_path(WEBHOOKS_EXTENSION) + "/{id}/deliveries",
+        PUBLISHING,
+        only_prefix="/v0.1",
+    ),
     # identity: token exchange
     Route(("POST",), "/auth/{method}", IDENTITY),
     Route(("GET",), "/auth/providers", IDENTITY),

@@ -303,6 +303,27 @@ class Settings:
             "hosts blob downloads redirect to, comma-separated"
         },
     )
+    webhooks_allow_private_targets: bool = field(
+        default=False,
+        metadata={
+            "doc": "let webhook targets be `http://` and loopback or private addresses "
+            "(tests and development only)"
+        },
+    )
+    webhooks_timeout: float = field(
+        default=10.0, metadata={"doc": "seconds a webhook receiver may take to answer"}
+    )
+    webhooks_max_attempts: int = field(
+        default=8,
+        metadata={"doc": "attempts of a webhook delivery before it is dead-lettered"},
+    )
+    webhooks_concurrency: int = field(
+        default=8,
+        metadata={
+            "doc": "webhook deliveries in flight at once (at most one per subscription, so a "
+            "slow receiver holds up only itself)"
+        },
+    )
     extras: tuple[tuple[str, str], ...] = field(
         default=(), metadata={"internal": True}, compare=True
     )

@@ -15,6 +15,7 @@ from mcp_registry.shared.plugins.host import PluginHost
 from mcp_registry.shared.storage.changes_port import ChangeLog
 from mcp_registry.shared.storage.domain_port import DomainStore
 from mcp_registry.shared.storage.port import ServerStore
+from mcp_registry.shared.storage.webhooks_port import WebhookStore
 
 if TYPE_CHECKING:
     from mcp_registry.shared.events.bridge import NatsBridge
@@ -38,6 +39,9 @@ class ProcessResources(Protocol):
 
     @property
     def changes(self) -> ChangeLog: ...
+
+    @property
+    def webhooks(self) -> WebhookStore: ...
 
     @property
     def plugins(self) -> PluginHost: ...

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mcp_registry.shared.clock import format_rfc3339
+from mcp_registry.shared.change_view import change_view
 from mcp_registry.shared.errors import ErrorDetail, InvalidInput
 from mcp_registry.shared.storage.changes_port import ChangeRecord
 
@@ -73,18 +73,6 @@ def parse_feed_query(params: Mapping[str, str]) -> FeedQuery:
                 f"must be between 0 and {MAX_WAIT:g}",
             )
     return FeedQuery(since=since, limit=limit, wait=wait)
-
-
-def change_view(change: ChangeRecord) -> dict[str, Any]:
-    """One change as the feed answers it."""
-    return {
-        "token": str(change.position),
-        "type": change.type,
-        "name": change.name,
-        "version": change.version,
-        "at": format_rfc3339(change.at),
-        "server": change.server,
-    }
 
 
 def feed_page(query: FeedQuery, changes: list[ChangeRecord]) -> dict[str, Any]:

@@ -16,12 +16,20 @@ from mcp_registry.services.publishing.resources import (
     VersionStatusResource,
 )
 from mcp_registry.services.publishing.rules import Publisher
+from mcp_registry.services.publishing.webhooks import Webhooks
+from mcp_registry.services.publishing.webhooks_resources import (
+    WebhookDeliveriesResource,
+    WebhookResource,
+    WebhooksResource,
+)
 from mcp_registry.services.route_table import PUBLISHING
 from mcp_registry.shared.auth.domain_grant_sources import DomainGrantSource
 from mcp_registry.shared.auth.tokens import TokenVerifier
 from mcp_registry.shared.clock import Clock, utcnow
 from mcp_registry.shared.config import Settings
+from mcp_registry.shared.extensions import WEBHOOKS_EXTENSION, extension_path
 from mcp_registry.shared.storage.port import ServerStore
+from mcp_registry.shared.storage.webhooks_port import WebhookStore
 from mcp_registry.shared.web.app_base import add_api_route, new_app
 
 
@@ -32,6 +40,7 @@ def create_app(
     verifier: TokenVerifier,
     ownership: OwnershipChecker | None = None,
     domain_grants: DomainGrantSource | None = None,
+    webhooks: WebhookStore | None = None,
     clock: Clock = utcnow,
 ) -> falcon.App[falcon.Request, falcon.Response]:
     """The publishing WSGI app over ``store``; tokens checked by ``verifier``.
@@ -39,7 +48,8 @@ def create_app(
     ``ownership`` defaults to no package checks (tests of other rules); the process wiring
     passes the checker built from the plugins and ``ENABLE_REGISTRY_VALIDATION``.
     ``domain_grants`` answers whether a verified domain still grants a publish that rests
-    only on it (see ``domain_check``); ``None`` (no NATS) skips that check.
+    only on it (see ``domain_check``); ``None`` (no NATS) skips that check. With
+    ``webhooks`` the webhook subscriptions are managed under ``/v0.1`` (an extension).
     """
     publisher = Publisher(store, ownership or OwnershipChecker.disabled(), clock)
     changes = Changes(store, publisher, clock)
@@ -56,4 +66,10 @@ def create_app(
         VersionStatusResource(auth, changes, limit),
     )
     add_api_route(app, "/servers/{name}/status", ServerStatusResource(auth, changes, limit))
+    if webhooks is not None:
+        manage = Webhooks(webhooks, clock, allow_private=settings.webhooks_allow_private_targets)
+        base = f"/v0.1{extension_path(WEBHOOKS_EXTENSION)}"
+        app.add_route(base, WebhooksResource(auth, manage, limit))
+        app.add_route(f"{base}/{{webhook_id}}", WebhookResource(auth, manage))
+        app.add_route(f"{base}/{{webhook_id}}/deliveries", WebhookDeliveriesResource(auth, manage))
     return app

@@ -45,4 +45,5 @@ def build(deps: ProcessResources) -> falcon.App[falcon.Request, falcon.Response]
             if bridge is not None
             else None
         ),
+        webhooks=deps.webhooks,
     )

@@ -16,6 +16,7 @@ from mcp_registry.shared.storage.changes_port import ChangeLog
 from mcp_registry.shared.storage.domain_port import DomainStore
 from mcp_registry.shared.storage.factory import Stores, open_database
 from mcp_registry.shared.storage.port import ServerStore
+from mcp_registry.shared.storage.webhooks_port import WebhookStore
 
 if TYPE_CHECKING:
     from mcp_registry.shared.events.bridge import NatsBridge
@@ -55,6 +56,11 @@ class ProcessDeps:
     def changes(self) -> ChangeLog:
         """The change log behind the change feed (same database as :attr:`store`)."""
         return self.stores.changes
+
+    @property
+    def webhooks(self) -> WebhookStore:
+        """Webhook subscriptions and deliveries (same database as :attr:`store`)."""
+        return self.stores.webhooks
 
     @property
     def plugins(self) -> PluginHost:

@@ -45,6 +45,15 @@ def pattern_matches(pattern: str, resource: str) -> bool:
     return pattern == resource
 
 
+def pattern_covers(granted: str, wanted: str) -> bool:
+    """Whether every name ``wanted`` (itself a pattern) matches is matched by ``granted``."""
+    if granted == "*":
+        return True
+    if granted.endswith("*"):
+        return wanted.removesuffix("*").startswith(granted[:-1])
+    return granted == wanted
+
+
 def is_allowed(permissions: Iterable[Permission], action: str, resource: str) -> bool:
     """Whether any permission grants ``action`` on ``resource``."""
     return any(p.action == action and pattern_matches(p.resource, resource) for p in permissions)

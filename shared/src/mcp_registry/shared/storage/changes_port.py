@@ -70,3 +70,7 @@ class ChangeLog(Protocol):
     def head(self) -> int:
         """The greatest position appended so far (0 for an empty log)."""
         ...
+
+    def for_event(self, event_id: str) -> list[ChangeRecord]:
+        """The changes appended for the outbox event ``event_id`` (keys ``<id>:<version>``)."""
+        ...

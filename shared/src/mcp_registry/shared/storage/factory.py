@@ -13,11 +13,14 @@ from mcp_registry.shared.storage.mongo.changes import MongoChangeLog
 from mcp_registry.shared.storage.mongo.database import MongoDatabase
 from mcp_registry.shared.storage.mongo.domains import MongoDomainStore
 from mcp_registry.shared.storage.mongo.servers import MongoServerStore
+from mcp_registry.shared.storage.mongo.webhooks import MongoWebhookStore
 from mcp_registry.shared.storage.port import ServerStore
 from mcp_registry.shared.storage.sqlite.changes import SqliteChangeLog
 from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
 from mcp_registry.shared.storage.sqlite.domains import SqliteDomainStore
 from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
+from mcp_registry.shared.storage.sqlite.webhooks import SqliteWebhookStore
+from mcp_registry.shared.storage.webhooks_port import WebhookStore
 
 SQLITE_PREFIX = "sqlite:///"
 MONGO_SCHEMES = ("mongodb", "mongodb+srv")
@@ -46,13 +49,15 @@ class Stores:
     """One backend's database and the stores on it (one per process).
 
     ``outbox`` is the database itself seen as the relay sees it; ``close()`` closes the
-    database, and with it every store. ``changes`` is the change log behind the change feed.
+    database, and with it every store. ``changes`` is the change log behind the change feed,
+    ``webhooks`` the webhook subscriptions and their deliveries.
     """
 
     database: Database
     servers: ServerStore
     domains: DomainStore
     changes: ChangeLog
+    webhooks: WebhookStore
 
     @property
     def outbox(self) -> Database:
@@ -64,6 +69,7 @@ class Stores:
         self.servers.init()
         self.domains.init()
         self.changes.init()
+        self.webhooks.init()
 
     def close(self) -> None:
         self.database.close()
@@ -81,13 +87,21 @@ def open_database(database_url: str) -> Stores:
         path.parent.mkdir(parents=True, exist_ok=True)
         sqlite = SqliteDatabase(path)
         return Stores(
-            sqlite, SqliteServerStore(sqlite), SqliteDomainStore(sqlite), SqliteChangeLog(sqlite)
+            sqlite,
+            SqliteServerStore(sqlite),
+            SqliteDomainStore(sqlite),
+            SqliteChangeLog(sqlite),
+            SqliteWebhookStore(sqlite),
         )
     scheme, sep, _ = database_url.partition("://")
     if sep and scheme.lower() in MONGO_SCHEMES:
         mongo = MongoDatabase(database_url, mongo_database(database_url))
         return Stores(
-            mongo, MongoServerStore(mongo), MongoDomainStore(mongo), MongoChangeLog(mongo)
+            mongo,
+            MongoServerStore(mongo),
+            MongoDomainStore(mongo),
+            MongoChangeLog(mongo),
+            MongoWebhookStore(mongo),
         )
     shown = f"{scheme}://" if sep else repr(database_url)
     raise ValueError(

@@ -1,8 +1,8 @@
 """``mcp-registry dev``: supervise the whole registry as child processes on one machine.
 
 Children: an embedded ``nats-server`` (unless ``MCP_REGISTRY_NATS_URL`` is set), the outbox
-relay worker, the domains re-verification worker, and one gunicorn serving every service
-composed by the route table. The supervisor prints the URL once the registry answers, and on
+relay worker, the domains re-verification worker, the webhooks worker, and one gunicorn
+serving every service composed by the route table. The supervisor prints the URL once the registry answers, and on
 SIGINT/SIGTERM stops the children in reverse order, waiting for each.
 """
 
@@ -119,6 +119,7 @@ def run_dev(settings: Settings) -> int:
         env = {**os.environ, **settings.to_env()}
         children.append(_child(["worker", "relay"], env))
         children.append(_child(["worker", "domains"], env))
+        children.append(_child(["worker", "webhooks"], env))
         children.append(_child(["serve", "all"], env))
         url = f"http://{settings.server_address}"
         if not _wait_ready(url, children, stop):

@@ -109,6 +109,26 @@ def worker_domains() -> None:
         stores.close()
 
 
+@worker.command("webhooks")
+def worker_webhooks() -> None:
+    """Deliver changes to webhook subscriptions (a durable JetStream consumer) until stopped."""
+    from mcp_registry.services.webhooks.worker import run_worker
+    from mcp_registry.shared.storage.factory import open_database
+
+    settings = settings_from_environment()
+    _configure_logging(settings)
+    if not settings.nats_url:
+        raise click.ClickException(f"{PREFIX}NATS_URL is required for the webhooks worker")
+    stop = threading.Event()
+    _stop_on_signals(stop)
+    stores = open_database(settings.effective_database_url)
+    try:
+        stores.init()
+        run_worker(settings, stores.changes, stores.webhooks, stop)
+    finally:
+        stores.close()
+
+
 @cli.group()
 def db() -> None:
     """Database maintenance."""

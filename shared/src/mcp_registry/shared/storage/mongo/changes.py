@@ -79,6 +79,20 @@ class MongoChangeLog:
                 )
             )
 
+        return self._records(self.database.call(fetch))
+
+    def for_event(self, event_id: str) -> list[ChangeRecord]:
+        """See :meth:`ChangeLog.for_event`."""
+        # Event ids are hex; a range on the unique key index, like a prefix match.
+        spec = {"key": {"$gte": f"{event_id}:", "$lt": f"{event_id};"}}
+
+        def fetch() -> list[dict[str, Any]]:
+            return list(self.database.db()[CHANGE_LOG].find(spec, sort=[("_id", 1)]))
+
+        return self._records(self.database.call(fetch))
+
+    @staticmethod
+    def _records(docs: list[dict[str, Any]]) -> list[ChangeRecord]:
         return [
             ChangeRecord(
                 position=int(doc["_id"]),
@@ -88,7 +102,7 @@ class MongoChangeLog:
                 at=from_micros(int(doc["at"])),
                 server=json.loads(doc["server"]),
             )
-            for doc in self.database.call(fetch)
+            for doc in docs
         ]
 
     def head(self) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from mcp_registry.shared.storage.changes_port import ChangeRecord, NewChange
 from mcp_registry.shared.storage.sqlite.database import SqliteDatabase, dumps
@@ -80,6 +81,21 @@ class SqliteChangeLog:
                 " WHERE position > ? ORDER BY position LIMIT ?",
                 (after, limit),
             ).fetchall()
+        return self._records(rows)
+
+    def for_event(self, event_id: str) -> list[ChangeRecord]:
+        """See :meth:`ChangeLog.for_event`."""
+        # ';' follows ':' in ASCII: the range is every key starting with "<id>:".
+        with self.database.read() as conn:
+            rows = conn.execute(
+                "SELECT position, type, name, version, at, server FROM change_log"
+                " WHERE key >= ? AND key < ? ORDER BY position",
+                (f"{event_id}:", f"{event_id};"),
+            ).fetchall()
+        return self._records(rows)
+
+    @staticmethod
+    def _records(rows: list[Any]) -> list[ChangeRecord]:
         return [
             ChangeRecord(
                 position=position,
