@@ -26,12 +26,14 @@ from mcp_registry.shared.storage.factory import Stores
 from mcp_registry.shared.storage.mongo.changes import MongoChangeLog
 from mcp_registry.shared.storage.mongo.database import MongoDatabase
 from mcp_registry.shared.storage.mongo.domains import MongoDomainStore
+from mcp_registry.shared.storage.mongo.mirror import MongoMirrorStateStore
 from mcp_registry.shared.storage.mongo.servers import MongoServerStore
 from mcp_registry.shared.storage.mongo.webhooks import MongoWebhookStore
 from mcp_registry.shared.storage.port import ServerStore
 from mcp_registry.shared.storage.sqlite.changes import SqliteChangeLog
 from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
 from mcp_registry.shared.storage.sqlite.domains import SqliteDomainStore
+from mcp_registry.shared.storage.sqlite.mirror import SqliteMirrorStateStore
 from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
 from mcp_registry.shared.storage.sqlite.webhooks import SqliteWebhookStore
 from tests.support.dns_server import LocalDns
@@ -91,6 +93,7 @@ def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stores]:
             SqliteDomainStore(sqlite),
             SqliteChangeLog(sqlite),
             SqliteWebhookStore(sqlite),
+            SqliteMirrorStateStore(sqlite),
         )
     else:
         client = AtomicMongomockClient()
@@ -101,6 +104,7 @@ def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stores]:
             MongoDomainStore(mongo),
             MongoChangeLog(mongo),
             MongoWebhookStore(mongo),
+            MongoMirrorStateStore(mongo),
         )
     opened.init()
     yield opened

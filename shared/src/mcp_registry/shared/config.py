@@ -324,6 +324,27 @@ class Settings:
             "slow receiver holds up only itself)"
         },
     )
+    mirror_from: str = field(
+        default="",
+        metadata={
+            "doc": "base URL of an official-API registry to mirror (`mcp-registry worker "
+            "mirror`); empty = no mirroring"
+        },
+    )
+    mirror_interval: float = field(
+        default=60.0, metadata={"doc": "seconds between the mirror worker's pulls"}
+    )
+    mirror_namespaces: tuple[str, ...] = field(
+        default=(),
+        metadata={
+            "doc": "glob patterns of the names mirrored, comma-separated (e.g. "
+            "`io.github.*`); empty = every name"
+        },
+    )
+    mirror_allow_overrides: bool = field(
+        default=False,
+        metadata={"doc": "let local publishes add versions to names that come from the mirror"},
+    )
     extras: tuple[tuple[str, str], ...] = field(
         default=(), metadata={"internal": True}, compare=True
     )

@@ -7,6 +7,8 @@ belongs to the upstream project). The same namespace prefixes our ``_meta`` keys
 
 from __future__ import annotations
 
+from typing import Any
+
 EXTENSION_NAMESPACE = "dev.mcp-registry"
 
 CHANGES_EXTENSION = "changes"
@@ -21,3 +23,13 @@ def extension_path(extension: str) -> str:
 def meta_key(name: str) -> str:
     """A ``_meta`` key of ours, e.g. ``dev.mcp-registry/mirror``."""
     return f"{EXTENSION_NAMESPACE}/{name}"
+
+
+MIRROR_META_KEY = meta_key("mirror")
+"""In a mirrored version's server.json ``_meta``: ``{"source", "syncedAt"}``."""
+
+
+def is_mirrored(server: dict[str, Any]) -> bool:
+    """Whether a stored server.json came from the mirror."""
+    meta = server.get("_meta")
+    return isinstance(meta, dict) and MIRROR_META_KEY in meta

@@ -51,7 +51,12 @@ def create_app(
     only on it (see ``domain_check``); ``None`` (no NATS) skips that check. With
     ``webhooks`` the webhook subscriptions are managed under ``/v0.1`` (an extension).
     """
-    publisher = Publisher(store, ownership or OwnershipChecker.disabled(), clock)
+    publisher = Publisher(
+        store,
+        ownership or OwnershipChecker.disabled(),
+        clock,
+        mirror_overrides=settings.mirror_allow_overrides,
+    )
     changes = Changes(store, publisher, clock)
     auth = Authenticated(verifier)
     limit = settings.max_body_bytes

@@ -9,15 +9,18 @@ from urllib.parse import unquote, urlsplit
 from mcp_registry.shared.storage.changes_port import ChangeLog
 from mcp_registry.shared.storage.database import Database
 from mcp_registry.shared.storage.domain_port import DomainStore
+from mcp_registry.shared.storage.mirror_port import MirrorStateStore
 from mcp_registry.shared.storage.mongo.changes import MongoChangeLog
 from mcp_registry.shared.storage.mongo.database import MongoDatabase
 from mcp_registry.shared.storage.mongo.domains import MongoDomainStore
+from mcp_registry.shared.storage.mongo.mirror import MongoMirrorStateStore
 from mcp_registry.shared.storage.mongo.servers import MongoServerStore
 from mcp_registry.shared.storage.mongo.webhooks import MongoWebhookStore
 from mcp_registry.shared.storage.port import ServerStore
 from mcp_registry.shared.storage.sqlite.changes import SqliteChangeLog
 from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
 from mcp_registry.shared.storage.sqlite.domains import SqliteDomainStore
+from mcp_registry.shared.storage.sqlite.mirror import SqliteMirrorStateStore
 from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
 from mcp_registry.shared.storage.sqlite.webhooks import SqliteWebhookStore
 from mcp_registry.shared.storage.webhooks_port import WebhookStore
@@ -50,7 +53,8 @@ class Stores:
 
     ``outbox`` is the database itself seen as the relay sees it; ``close()`` closes the
     database, and with it every store. ``changes`` is the change log behind the change feed,
-    ``webhooks`` the webhook subscriptions and their deliveries.
+    ``webhooks`` the webhook subscriptions and their deliveries, ``mirror`` the mirror
+    worker's progress.
     """
 
     database: Database
@@ -58,6 +62,7 @@ class Stores:
     domains: DomainStore
     changes: ChangeLog
     webhooks: WebhookStore
+    mirror: MirrorStateStore
 
     @property
     def outbox(self) -> Database:
@@ -70,6 +75,7 @@ class Stores:
         self.domains.init()
         self.changes.init()
         self.webhooks.init()
+        self.mirror.init()
 
     def close(self) -> None:
         self.database.close()
@@ -92,6 +98,7 @@ def open_database(database_url: str) -> Stores:
             SqliteDomainStore(sqlite),
             SqliteChangeLog(sqlite),
             SqliteWebhookStore(sqlite),
+            SqliteMirrorStateStore(sqlite),
         )
     scheme, sep, _ = database_url.partition("://")
     if sep and scheme.lower() in MONGO_SCHEMES:
@@ -102,6 +109,7 @@ def open_database(database_url: str) -> Stores:
             MongoDomainStore(mongo),
             MongoChangeLog(mongo),
             MongoWebhookStore(mongo),
+            MongoMirrorStateStore(mongo),
         )
     shown = f"{scheme}://" if sep else repr(database_url)
     raise ValueError(
