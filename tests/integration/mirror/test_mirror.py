@@ -145,6 +145,11 @@ def test_an_unreachable_upstream_backs_off_and_deletes_nothing(
     assert state["failures"] == 1
     assert state["lastError"] == failed.error
     assert state["lastSync"] is not None
+    # Visible on discovery's /metrics (the worker serves no HTTP).
+    app = discovery_app(Settings(), store=local.stores.servers, mirror=local.stores.mirror)
+    metrics = falcon.testing.TestClient(app).simulate_get("/metrics").text
+    assert f'mcp_registry_mirror_failures{{source="{url}"}} 1.0' in metrics
+    assert "mcp_registry_mirror_last_sync_timestamp_seconds" in metrics
 
 
 def test_local_publishes_into_a_mirrored_name_are_refused(

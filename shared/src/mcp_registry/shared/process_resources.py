@@ -14,6 +14,7 @@ from mcp_registry.shared.config import Settings
 from mcp_registry.shared.plugins.host import PluginHost
 from mcp_registry.shared.storage.changes_port import ChangeLog
 from mcp_registry.shared.storage.domain_port import DomainStore
+from mcp_registry.shared.storage.mirror_port import MirrorStateStore
 from mcp_registry.shared.storage.port import ServerStore
 from mcp_registry.shared.storage.webhooks_port import WebhookStore
 
@@ -42,6 +43,9 @@ class ProcessResources(Protocol):
 
     @property
     def webhooks(self) -> WebhookStore: ...
+
+    @property
+    def mirror(self) -> MirrorStateStore: ...
 
     @property
     def plugins(self) -> PluginHost: ...

@@ -70,5 +70,10 @@ def build(deps: ProcessResources) -> falcon.App[falcon.Request, falcon.Response]
         if deps.plugins.purges_cdn:
             purge_cdn_on_changes(deps.bridge, deps.plugins)
     return create_app(
-        deps.settings, store=deps.store, cache=cache, changes=deps.changes, change_signal=signal
+        deps.settings,
+        store=deps.store,
+        cache=cache,
+        changes=deps.changes,
+        change_signal=signal,
+        mirror=deps.mirror,
     )

@@ -15,6 +15,7 @@ from mcp_registry.shared.plugins.host import PluginHost
 from mcp_registry.shared.storage.changes_port import ChangeLog
 from mcp_registry.shared.storage.domain_port import DomainStore
 from mcp_registry.shared.storage.factory import Stores, open_database
+from mcp_registry.shared.storage.mirror_port import MirrorStateStore
 from mcp_registry.shared.storage.port import ServerStore
 from mcp_registry.shared.storage.webhooks_port import WebhookStore
 
@@ -61,6 +62,11 @@ class ProcessDeps:
     def webhooks(self) -> WebhookStore:
         """Webhook subscriptions and deliveries (same database as :attr:`store`)."""
         return self.stores.webhooks
+
+    @property
+    def mirror(self) -> MirrorStateStore:
+        """The mirror worker's progress (same database as :attr:`store`)."""
+        return self.stores.mirror
 
     @property
     def plugins(self) -> PluginHost:

@@ -10,7 +10,12 @@ import falcon
 
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.web.health import HealthResource, PingResource, VersionResource
-from mcp_registry.shared.web.metrics import METRICS_PATH, MetricsMiddleware, MetricsResource
+from mcp_registry.shared.web.metrics import (
+    METRICS_PATH,
+    ExtraMetrics,
+    MetricsMiddleware,
+    MetricsResource,
+)
 from mcp_registry.shared.web.paths import RawPathMiddleware
 from mcp_registry.shared.web.problem import install_error_handlers
 
@@ -38,12 +43,17 @@ class ServiceHeaderMiddleware:
 
 
 def new_app(
-    settings: Settings, *, service: str | None = None, middleware: Iterable[Any] = ()
+    settings: Settings,
+    *,
+    service: str | None = None,
+    middleware: Iterable[Any] = (),
+    metrics_extra: ExtraMetrics | None = None,
 ) -> falcon.App[falcon.Request, falcon.Response]:
     """A Falcon WSGI app with the house conventions installed and health routes added.
 
     ``service`` (a name from the route table) is announced in :data:`SERVICE_HEADER` and
-    labels the request metrics served at ``/metrics`` (not under the API prefixes).
+    labels the request metrics served at ``/metrics`` (not under the API prefixes), with
+    ``metrics_extra``'s families read at each scrape.
     Services add their own routes with :func:`add_api_route`.
     """
     # First in the chain, so its response hook runs even when a later hook raises.
@@ -52,7 +62,7 @@ def new_app(
     metrics = MetricsMiddleware(service or "registry")
     app = falcon.App(middleware=[*first, metrics, RawPathMiddleware(), *middleware])
     install_error_handlers(app)
-    app.add_route(METRICS_PATH, MetricsResource())
+    app.add_route(METRICS_PATH, MetricsResource(metrics_extra))
     health, ping, version = HealthResource(settings), PingResource(), VersionResource(settings)
     for prefix in ("", *API_PREFIXES):
         app.add_route(f"{prefix}/health", health)
