@@ -4,6 +4,8 @@ upstream errors that back off and delete nothing, and the 409 for local publishe
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -13,13 +15,16 @@ import falcon.testing
 import pytest
 
 from mcp_registry.services.discovery.app import create_app as discovery_app
+from mcp_registry.services.discovery.change_signal import ChangeSignal
 from mcp_registry.services.mirror.sync import Mirror
 from mcp_registry.services.mirror.upstream import Upstream
+from mcp_registry.services.mirror.worker import run_worker
 from mcp_registry.services.publishing.app import create_app as publishing_app
 from mcp_registry.shared.change_sequencer import SequencingOutbox
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.extensions import MIRROR_META_KEY
 from mcp_registry.shared.storage.factory import Stores, open_database
+from tests.support.nats import wait_until
 from tests.support.registry_tokens import JWT_SEED, TokenMinter
 from tests.support.stores import ACTOR, Ticker, at, new_version, server_json
 from tests.support.wsgi_server import served
@@ -179,3 +184,45 @@ def test_local_publishes_into_a_mirrored_name_are_refused(
             "/v0/publish", json=doc, headers=tokens.bearer(publish=("io.github.alice/*",))
         )
         assert result.status_code == expected, result.text
+
+
+def test_the_worker_long_polls_an_upstream_feed(registries: tuple[Registry, Registry]) -> None:
+    upstream, local = registries
+    signal = ChangeSignal()
+    app = discovery_app(
+        Settings(),
+        store=upstream.stores.servers,
+        changes=upstream.stores.changes,
+        change_signal=signal,
+    )
+    stop = threading.Event()
+    with served(app) as url:
+        mirror = Mirror(
+            local.stores.servers,
+            local.stores.mirror,
+            Upstream(url, timeout=5),
+            namespaces=(),
+            clock=local.clock,
+            wait=2.0,
+        )
+        worker = threading.Thread(target=run_worker, args=(mirror, 60.0, stop))
+        worker.start()
+        try:
+            wait_until(lambda: mirror.long_polls, what="the first pull done, in feed mode")
+            wait_until(lambda: signal.waiting == 1, what="the mirror waiting at the feed head")
+            committed = time.monotonic()
+            upstream.publish("io.github.alice/weather", "3.0.0")
+            upstream.sequence()
+            signal.notify()  # what the NATS event does in a deployment
+            wait_until(
+                lambda: (
+                    local.stores.servers.get_version("io.github.alice/weather", "3.0.0") is not None
+                ),
+                timeout=5,
+                what="the change mirrored",
+            )
+            assert time.monotonic() - committed < 1.0  # not an interval (60 s) later
+        finally:
+            stop.set()
+            signal.notify()
+            worker.join(15)

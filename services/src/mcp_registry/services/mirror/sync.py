@@ -44,14 +44,22 @@ class Mirror:
         *,
         namespaces: Sequence[str],
         clock: Clock,
+        wait: float = 0,
     ) -> None:
         self._store, self._state, self._upstream = store, state, upstream
         self._namespaces = tuple(namespaces)
         self._clock = clock
+        self._wait = wait
 
     @property
     def source(self) -> str:
         return self._upstream.base_url
+
+    @property
+    def long_polls(self) -> bool:
+        """Whether pulls wait at the upstream's feed head (no pause needed between them)."""
+        state = self._state.get(self.source) or {}
+        return self._wait > 0 and state.get("mode") == "feed"
 
     def sync_once(self) -> SyncReport:
         """Pull until caught up; an upstream error ends the pull early (kept in the state).
@@ -107,7 +115,10 @@ class Mirror:
     def _pull_feed(self, state: dict[str, Any], counts: dict[str, int]) -> None:
         for _ in range(MAX_PAGES_PER_SYNC):
             since = state.get("feedToken")
-            page = self._upstream.changes(since if isinstance(since, str) else None)
+            # At the head, the feed holds the request until a change commits (or ``wait``).
+            page = self._upstream.changes(
+                since if isinstance(since, str) else None, wait=self._wait
+            )
             self._apply(page.items, counts)
             state["feedToken"] = page.next
             self._state.put(self.source, state)

@@ -47,11 +47,16 @@ class Upstream:
         self._timeout = timeout
         self._opener = urllib.request.build_opener(_NoRedirects())
 
-    def changes(self, since: str | None) -> Page:
-        """One page of the upstream's change feed after ``since``; ``next`` is the token to
-        resume from (never None: the feed has no end). :class:`NoFeed` when it has none."""
+    def changes(self, since: str | None, *, wait: float = 0) -> Page:
+        """One page of the upstream's change feed after ``since``, long-polling up to ``wait``
+        seconds when there is none yet; ``next`` is the token to resume from (never None: the
+        feed has no end). :class:`NoFeed` when the upstream has no feed."""
         query = {"limit": str(PAGE_LIMIT), **({"since": since} if since else {})}
-        body = self._get(f"/v0.1{extension_path(CHANGES_EXTENSION)}", query, missing_ok=True)
+        if wait > 0:
+            query["wait"] = f"{wait:g}"
+        body = self._get(
+            f"/v0.1{extension_path(CHANGES_EXTENSION)}", query, missing_ok=True, extra=wait
+        )
         if body is None:
             raise NoFeed(f"{self.base_url} has no change feed")
         try:
@@ -80,12 +85,14 @@ class Upstream:
         cursor = metadata.get("nextCursor") if isinstance(metadata, dict) else None
         return Page(items=[i for i in items if isinstance(i, dict)], next=cursor or None)
 
-    def _get(self, path: str, query: dict[str, str], *, missing_ok: bool) -> dict[str, Any] | None:
+    def _get(
+        self, path: str, query: dict[str, str], *, missing_ok: bool, extra: float = 0
+    ) -> dict[str, Any] | None:
         url = f"{self.base_url}{path}?{urllib.parse.urlencode(query)}"
         # The scheme was checked in __init__: only http(s) reaches urlopen.
         request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310
         try:
-            with self._opener.open(request, timeout=self._timeout) as response:
+            with self._opener.open(request, timeout=self._timeout + extra) as response:
                 raw = response.read(MAX_PAGE_BYTES + 1)
         except urllib.error.HTTPError as exc:
             if missing_ok and exc.code in (404, 405):

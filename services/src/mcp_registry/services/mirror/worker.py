@@ -1,5 +1,9 @@
 """``mcp-registry worker mirror``: pull the upstream every ``MIRROR_INTERVAL`` seconds; after
-failures wait longer (doubling, up to 32 intervals), never deleting local data."""
+failures wait longer (doubling, up to 32 intervals), never deleting local data.
+
+An upstream with our change feed is long-polled instead (``wait`` up to the interval, at most
+10 s, so a stop is noticed soon): a change there arrives within a round trip, not an interval.
+"""
 
 from __future__ import annotations
 
@@ -30,6 +34,7 @@ def build_mirror(
         Upstream(settings.mirror_from),
         namespaces=settings.mirror_namespaces,
         clock=clock,
+        wait=min(settings.mirror_interval, 10.0),
     )
 
 
@@ -51,5 +56,7 @@ def run_worker(mirror: Mirror, interval: float, stop: threading.Event) -> None:
             log.warning(
                 "mirror of %s failed (%d in a row): %s", mirror.source, failures, report.error
             )
+        if not failures and mirror.long_polls:
+            continue  # The feed's long poll paced this pull.
         factor = min(2**failures, MAX_BACKOFF_FACTOR) if failures else 1
         stop.wait(interval * factor)
