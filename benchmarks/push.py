@@ -154,7 +154,7 @@ def push_figures(work_dir: Path, *, workers: int, count: int) -> PushFigures:
         )
         if status != 201:
             raise RuntimeError(f"POST {WEBHOOKS} answered {status}: {body[:200]!r}")
-        # Warm up until the whole chain answers (the durable consumer starts at new events).
+        # Warm up until the whole chain answers (every process started and connected).
         deadline = time.monotonic() + WARMUP_TIMEOUT
         attempt = 0
         while True:

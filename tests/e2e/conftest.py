@@ -41,7 +41,9 @@ def _readme_run_command() -> list[str]:
     return first.split()
 
 
-def start_registry(workdir: Path, catalog: list[dict[str, Any]]) -> RunningRegistry:
+def start_registry(
+    workdir: Path, catalog: list[dict[str, Any]], extra_env: dict[str, str] | None = None
+) -> RunningRegistry:
     """Run the README's first Quickstart line with its own port, data dir and seed."""
     seed = workdir / "seed.json"
     seed.write_text(json.dumps(catalog), encoding="utf-8")
@@ -54,6 +56,7 @@ def start_registry(workdir: Path, catalog: list[dict[str, Any]]) -> RunningRegis
         "MCP_REGISTRY_WORKERS": "2",
         # The catalog names packages that exist nowhere; there is no registry to ask here.
         "MCP_REGISTRY_ENABLE_REGISTRY_VALIDATION": "false",
+        **(extra_env or {}),
     }
     env.pop("MCP_REGISTRY_NATS_URL", None)
     env.pop("MCP_REGISTRY_DATABASE_URL", None)
@@ -113,6 +116,21 @@ def stop_registry(running: RunningRegistry, sig: int = signal.SIGINT) -> int:
 @pytest.fixture(scope="package")
 def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningRegistry]:
     running = start_registry(tmp_path_factory.mktemp("e2e"), make_catalog(n_servers=200, seed=7))
+    yield running
+    stop_registry(running)
+
+
+@pytest.fixture(scope="module")
+def aggregator_registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningRegistry]:
+    """A dev registry that hands out anonymous tokens and lets webhooks reach loopback."""
+    running = start_registry(
+        tmp_path_factory.mktemp("e2e-aggregators"),
+        make_catalog(n_servers=5, seed=3),
+        {
+            "MCP_REGISTRY_ENABLE_ANONYMOUS_AUTH": "true",
+            "MCP_REGISTRY_WEBHOOKS_ALLOW_PRIVATE_TARGETS": "true",
+        },
+    )
     yield running
     stop_registry(running)
 

@@ -43,7 +43,8 @@ def consume(
 ) -> None:
     """Call ``handle`` for each message of the durable consumer ``durable`` until ``stop``.
 
-    A new durable starts at new messages (history predating it is not replayed).
+    A new durable starts at the beginning of the stream's retained history, so a change made
+    before the worker first ran is not lost; handlers skip what is older than a subscription.
     """
     asyncio.run(_consume(url, durable, handle, stop, subject))
 
@@ -66,7 +67,7 @@ async def _consume(
             await ensure_stream(js)
             config = ConsumerConfig(
                 durable_name=durable,
-                deliver_policy=DeliverPolicy.NEW,
+                deliver_policy=DeliverPolicy.ALL,
                 ack_policy=AckPolicy.EXPLICIT,
                 ack_wait=30,
                 filter_subject=subject,
