@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 from standardwebhooks.webhooks import Webhook
 
-from tests.e2e.conftest import RunningRegistry
+from tests.e2e.conftest import RunningRegistry, start_registry, stop_registry
 from tests.support.local_http import Answer, LocalServer, Seen
 from tests.support.nats import wait_until
 
@@ -91,3 +91,35 @@ def test_publish_answers_a_long_poll_and_a_webhook(aggregator_registry: RunningR
         _, deliveries = _call(f"{base}{HOOKS}/{quote(hook)}/deliveries", token=token)
         assert deliveries["deliveries"][0]["state"] == "delivered"
         assert deliveries["deliveries"][0]["attempts"] == 2
+
+
+def test_a_second_dev_registry_mirrors_the_first(
+    aggregator_registry: RunningRegistry, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    upstream = aggregator_registry.url
+    mirror = start_registry(
+        tmp_path_factory.mktemp("e2e-mirror"),
+        [],
+        {"MCP_REGISTRY_MIRROR_FROM": upstream, "MCP_REGISTRY_MIRROR_INTERVAL": "5"},
+    )
+    try:
+        _, login = _call(f"{upstream}/v0/auth/none", "POST", {})
+        name = "io.modelcontextprotocol.anonymous/mirrored"
+        server = {"$schema": SCHEMA, "name": name, "version": "1.0.0", "description": "e2e"}
+        assert _call(f"{upstream}/v0/publish", "POST", server, login["registry_token"])[0] == 200
+        path = f"/v0.1/servers/{quote(name, safe='')}/versions/1.0.0"
+
+        def mirrored() -> bool:
+            try:
+                return _call(mirror.url + path, timeout=5)[0] == 200
+            except OSError:
+                return False
+
+        wait_until(mirrored, timeout=60, what="the publish visible in the mirror")
+        _, item = _call(mirror.url + path)
+        assert item["server"]["_meta"]["dev.mcp-registry/mirror"]["source"] == upstream
+        _, original = _call(upstream + path)
+        official = "io.modelcontextprotocol.registry/official"
+        assert item["_meta"][official]["publishedAt"] == original["_meta"][official]["publishedAt"]
+    finally:
+        stop_registry(mirror)
