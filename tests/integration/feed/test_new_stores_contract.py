@@ -86,6 +86,10 @@ def test_webhook_subscriptions_and_deliveries(stores: Stores) -> None:
     assert hooks.enqueue([new, new], now=T0) == 1
     assert hooks.enqueue([new], now=T0) == 0
     (due,) = hooks.due(T0, 10)
+    lease = T0 + timedelta(seconds=40)
+    assert hooks.claim(due.id, now=T0, until=lease) is True
+    assert hooks.claim(due.id, now=T0, until=lease) is False  # taken: not due any more
+    assert hooks.due(T0, 10) == []
     later = T0 + timedelta(seconds=2)
     hooks.record_attempt(due.id, at=T0, state="pending", due_at=later, status=500, error="500")
     assert hooks.due(T0, 10) == []

@@ -199,3 +199,27 @@ def test_a_slow_receiver_does_not_delay_another(store: SqliteWebhookStore) -> No
             stop.set()
             runner.join(10)
             deliverer.close()
+
+
+def test_two_workers_never_attempt_the_same_delivery(store: SqliteWebhookStore) -> None:
+    clock = Clock()
+    with LocalServer(lambda seen: Answer(200)) as receiver:
+        subs = [_subscribe(store, receiver.url, clock, str(n)) for n in range(5)]
+        store.enqueue(
+            [NewDelivery(s.id, f"msg_{n}", {"token": str(n)}, clock()) for n, s in enumerate(subs)],
+            now=clock(),
+        )
+        first, second = _deliverer(store, clock), _deliverer(store, clock)
+        try:
+            started = first.run_once() + second.run_once()
+            assert started == 5
+            wait_until(
+                lambda: all(store.deliveries(s.id)[0].state == "delivered" for s in subs),
+                what="every delivery made",
+            )
+        finally:
+            first.close()
+            second.close()
+        assert sorted(r.headers["webhook-id"] for r in receiver.requests) == [
+            f"msg_{n}" for n in range(5)
+        ]

@@ -2,7 +2,9 @@
 
 One slow endpoint never delays others: deliveries run in a pool of ``concurrency`` threads and
 at most one delivery per subscription is in flight, so a receiver that hangs holds one thread
-for at most ``timeout`` seconds while the rest keep flowing.
+for at most ``timeout`` seconds while the rest keep flowing. Each attempt first claims its
+delivery in the store (a lease), so several workers never attempt the same one at once, and
+an attempt cut short by a crash is made again when the lease ends.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from mcp_registry.shared.webhook_targets import TargetRefused, resolve_target
 log = logging.getLogger(__name__)
 
 _MAX_ERROR = 500
+# A claimed delivery is retried this long after its attempt's timeout if the worker died.
+_LEASE_SLACK = 30.0
 
 
 class Deliverer:
@@ -53,13 +57,18 @@ class Deliverer:
         """Start every due delivery whose subscription has none in flight, as far as the
         pool has room; return how many started."""
         started = 0
-        for delivery in self._store.due(self._clock(), limit=200):
+        now = self._clock()
+        lease = now + timedelta(seconds=self._timeout + _LEASE_SLACK)
+        for delivery in self._store.due(now, limit=200):
             with self._lock:
                 if delivery.subscription_id in self._in_flight:
                     continue
                 if not self._slots.acquire(blocking=False):
                     break
                 self._in_flight.add(delivery.subscription_id)
+            if not self._store.claim(delivery.id, now=now, until=lease):
+                self._release(delivery.subscription_id)  # another worker took it
+                continue
             self._pool.submit(self._attempt_safely, delivery)
             started += 1
         return started
@@ -84,10 +93,13 @@ class Deliverer:
         except Exception:
             log.exception("webhook delivery %s failed unexpectedly", delivery.id)
         finally:
-            with self._lock:
-                self._in_flight.discard(delivery.subscription_id)
-            self._slots.release()
+            self._release(delivery.subscription_id)
             self.wake.set()  # The subscription may have more due.
+
+    def _release(self, subscription_id: str) -> None:
+        with self._lock:
+            self._in_flight.discard(subscription_id)
+        self._slots.release()
 
     def _attempt(self, delivery: Delivery) -> None:
         subscription = self._store.subscription(delivery.subscription_id)

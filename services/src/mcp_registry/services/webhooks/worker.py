@@ -16,8 +16,7 @@ from mcp_registry.shared.storage.webhooks_port import WebhookStore
 log = logging.getLogger(__name__)
 
 DURABLE = "webhooks"
-"""The durable consumer's name. Run one webhooks worker: a second would share the consumer but
-also attempt every due delivery (no claim is taken), sending each twice."""
+"""The durable consumer's name: every webhooks worker shares it (and so the work)."""
 
 
 class Enqueuer:

@@ -89,6 +89,12 @@ class WebhookStore(Protocol):
         """Pending deliveries due at ``now``, the earliest due first."""
         ...
 
+    def claim(self, delivery_id: str, *, now: datetime, until: datetime) -> bool:
+        """Take a due pending delivery for one attempt: its due time moves to ``until`` (so
+        no other worker takes it meanwhile, and a crashed attempt is retried then). False
+        when it is no longer due or pending (another worker took it)."""
+        ...
+
     def record_attempt(
         self,
         delivery_id: str,

@@ -145,6 +145,15 @@ class MongoWebhookStore:
 
         return [_delivery(doc) for doc in self.database.call(read)]
 
+    def claim(self, delivery_id: str, *, now: datetime, until: datetime) -> bool:
+        spec = {"_id": delivery_id, "state": "pending", "dueAt": {"$lte": to_micros(now)}}
+        taken = self.database.call(
+            lambda: self.database.db()[DELIVERIES].update_one(
+                spec, {"$set": {"dueAt": to_micros(until)}}
+            )
+        )
+        return bool(taken.modified_count)
+
     def record_attempt(
         self,
         delivery_id: str,

@@ -168,6 +168,15 @@ class SqliteWebhookStore:
             ).fetchall()
         return [_delivery(row) for row in rows]
 
+    def claim(self, delivery_id: str, *, now: datetime, until: datetime) -> bool:
+        with self.database.write() as conn:
+            taken = conn.execute(
+                "UPDATE webhook_deliveries SET due_at = ?"
+                " WHERE id = ? AND state = 'pending' AND due_at <= ?",
+                (to_micros(until), delivery_id, to_micros(now)),
+            ).rowcount
+        return bool(taken)
+
     def record_attempt(
         self,
         delivery_id: str,
