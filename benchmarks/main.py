@@ -33,6 +33,7 @@ from benchmarks.publish import (
     publish_throughput,
     publish_visibility,
 )
+from benchmarks.push import push_figures
 from benchmarks.reads import (
     LIST_PATH,
     ceiling_body,
@@ -49,6 +50,7 @@ from mcp_registry.shared.clock import format_rfc3339
 Backend = Literal["sqlite", "mongodb"]
 CACHE_ENTRIES = 2048
 VISIBILITY_PUBLISHES = 100
+PUSH_PUBLISHES = 50
 TARGETS = {
     "cached_ratio": ">= 0.8",
     "deep_page_ratio": "<= 1.2",
@@ -243,6 +245,9 @@ def _measure(run: _Run, stack: ExitStack, echo: Callable[[str], None]) -> dict[s
     if options.rss_versions > main_point.versions:
         points.append(_memory_at(stack, run, options.rss_versions, generator, echo))
     small, large = points[0], points[-1]
+    echo("h) publish -> webhook delivered, publish -> visible in a mirror")
+    push_count = max(10, min(PUSH_PUBLISHES, int(options.duration * 5)))
+    push = push_figures(run.work_dir, workers=options.workers, count=push_count)
     report: dict[str, Any] = {
         "cached_ratio": warm_load.rps / ceiling_load.rps,
         "cold_ratio": cold_load.rps / ceiling_load.rps,
@@ -252,6 +257,10 @@ def _measure(run: _Run, stack: ExitStack, echo: Callable[[str], None]) -> dict[s
         "publish_visible_p50_ms": visibility.visible.p50_ms,
         "publish_visible_p99_ms": visibility.visible.p99_ms,
         "publish_per_second": throughput.per_second,
+        "webhook_delivered_p50_ms": push.webhook.p50_ms,
+        "webhook_delivered_p99_ms": push.webhook.p99_ms,
+        "mirror_visible_p50_ms": push.mirror.p50_ms,
+        "mirror_visible_p99_ms": push.mirror.p99_ms,
         "rss_mb_per_worker": large.rss_mb,
         "rss_versions": large.versions,
         "rss_growth_exponent": growth_exponent(small, large) if large is not small else None,
@@ -274,6 +283,7 @@ def _measure(run: _Run, stack: ExitStack, echo: Callable[[str], None]) -> dict[s
                 "visible": asdict(visibility.visible),
             },
             "publish_throughput": asdict(throughput),
+            "push": asdict(push),
             "memory": [{**asdict(p), "growth_mb": p.growth_mb} for p in points],
         },
     }
@@ -352,6 +362,8 @@ def table(report: dict[str, Any]) -> str:
             report["publish_visible_p99_ms"],
             TARGETS["publish_visible_p99_ms"],
         ),
+        ("webhook_delivered_p99_ms", report["webhook_delivered_p99_ms"], ""),
+        ("mirror_visible_p99_ms", report["mirror_visible_p99_ms"], ""),
     ]
     for point in details["memory"]:
         rows.append((f"rss MiB/worker at {point['versions']} versions", point["rss_mb"], ""))

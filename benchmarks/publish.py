@@ -60,7 +60,8 @@ class StorePublisher:
         self._store.close()
 
 
-def _post(url: str, path: str, body: object, token: str | None) -> tuple[int, bytes]:
+def post_json(url: str, path: str, body: object, token: str | None) -> tuple[int, bytes]:
+    """POST ``body`` as JSON (with a Bearer ``token``); the status and the body."""
     parts = urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
     headers = {"Content-Type": "application/json"}
@@ -81,10 +82,10 @@ class HttpPublisher:
 
     def __init__(self, served: Served) -> None:
         self._url = served.url
-        status, body = _post(self._url, "/v0/auth/none", {}, None)
+        status, body = post_json(self._url, "/v0/auth/none", {}, None)
         if status != 200:
             raise RuntimeError(f"POST /v0/auth/none answered {status}: {body[:200]!r}")
-        self._token: str = json.loads(body)["registry_token"]
+        self.token: str = json.loads(body)["registry_token"]
 
     def publish(self, index: int, version: str) -> str:
         document = server_document(index, version)
@@ -93,7 +94,7 @@ class HttpPublisher:
         for remote in document.get("remotes", []):
             # A remote URL belongs to one server name: the seeded server already holds it.
             remote["url"] = remote["url"].replace("https://", "https://anon-", 1)
-        status, body = _post(self._url, "/v0/publish", document, self._token)
+        status, body = post_json(self._url, "/v0/publish", document, self.token)
         if status != 200:
             raise RuntimeError(f"POST /v0/publish answered {status}: {body[:300]!r}")
         return name

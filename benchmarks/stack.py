@@ -138,6 +138,23 @@ def start_registry(
     return served
 
 
+def start_worker(
+    label: str, worker: str, *, data_dir: Path, database_url: str, extra_env: dict[str, str]
+) -> Served:
+    """``mcp-registry worker <worker>`` over ``database_url`` (no HTTP: ``url`` is empty)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MCP_REGISTRY_")}
+    env.update(
+        {
+            "MCP_REGISTRY_DATA_DIR": str(data_dir),
+            "MCP_REGISTRY_DATABASE_URL": database_url,
+            "MCP_REGISTRY_LOG_LEVEL": "warning",
+            **extra_env,
+        }
+    )
+    process = _spawn(label, [f"{_MODULE}.main", "worker", worker], env, data_dir / f"{label}.log")
+    return Served(label, "", process)
+
+
 def start_ceiling(*, body_file: Path, workers: int, log_dir: Path) -> Served:
     """The constant-body server (see ``bench_ceiling``) under the same gunicorn options."""
     port = free_port()

@@ -19,6 +19,21 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningRegist
 
 
 @pytest.fixture(scope="module")
+def aggregator_registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningRegistry]:
+    """A dev registry that hands out anonymous tokens and lets webhooks reach loopback."""
+    running = start_registry(
+        tmp_path_factory.mktemp("e2e-aggregators"),
+        make_catalog(n_servers=5, seed=3),
+        {
+            "MCP_REGISTRY_ENABLE_ANONYMOUS_AUTH": "true",
+            "MCP_REGISTRY_WEBHOOKS_ALLOW_PRIVATE_TARGETS": "true",
+        },
+    )
+    yield running
+    stop_registry(running)
+
+
+@pytest.fixture(scope="module")
 def dns() -> Iterator[LocalDns]:
     """A local authoritative DNS server whose records a test module changes."""
     with LocalDns() as server:

@@ -124,3 +124,19 @@ def serving(
     bridge.reply(subject, handler, queue=queue)
     assert bridge.wait_connected(5), f"responder for {subject} did not connect"
     return bridge
+
+
+def consumer_exists(url: str, durable: str, stream: str = STREAM_NAME) -> bool:
+    """Whether the durable consumer ``durable`` of ``stream`` exists at ``url``."""
+    return asyncio.run(_consumer_exists(url, stream, durable))
+
+
+async def _consumer_exists(url: str, stream: str, durable: str) -> bool:
+    nc = await nats.connect(url, allow_reconnect=False, connect_timeout=2)
+    try:
+        await nc.jetstream().consumer_info(stream, durable)
+    except NotFoundError:
+        return False
+    finally:
+        await nc.close()
+    return True

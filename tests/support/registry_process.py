@@ -40,7 +40,9 @@ def _readme_run_command() -> list[str]:
     return first.split()
 
 
-def start_registry(workdir: Path, catalog: list[dict[str, Any]]) -> RunningRegistry:
+def start_registry(
+    workdir: Path, catalog: list[dict[str, Any]], extra_env: dict[str, str] | None = None
+) -> RunningRegistry:
     """Run the README's first Quickstart line with its own port, data dir and seed."""
     seed = workdir / "seed.json"
     seed.write_text(json.dumps(catalog), encoding="utf-8")
@@ -53,6 +55,7 @@ def start_registry(workdir: Path, catalog: list[dict[str, Any]]) -> RunningRegis
         "MCP_REGISTRY_WORKERS": "2",
         # The catalog names packages that exist nowhere; there is no registry to ask here.
         "MCP_REGISTRY_ENABLE_REGISTRY_VALIDATION": "false",
+        **(extra_env or {}),
     }
     env.pop("MCP_REGISTRY_NATS_URL", None)
     env.pop("MCP_REGISTRY_DATABASE_URL", None)

@@ -186,6 +186,10 @@ class MongoDatabases:
 # -- mongomock as a server --------------------------------------------------------------------
 
 
+Latency = float | Callable[[], float]
+"""Seconds one stand-in operation takes, fixed or asked per operation."""
+
+
 class _AtomicCollection:
     """A mongomock collection whose every operation runs under the server lock.
 
@@ -196,7 +200,7 @@ class _AtomicCollection:
     outside the lock, like a network round trip, so concurrent writers really interleave.
     """
 
-    def __init__(self, collection: Any, lock: threading.RLock, latency: float) -> None:
+    def __init__(self, collection: Any, lock: threading.RLock, latency: Latency) -> None:
         self._collection = collection
         self._lock = lock
         self._latency = latency
@@ -222,14 +226,14 @@ class _AtomicCollection:
                 result = target(*args, **kwargs)
                 if type(result).__name__ == "Cursor":
                     result = list(result)
-            time.sleep(self._latency)
+            time.sleep(self._latency() if callable(self._latency) else self._latency)
             return result
 
         return atomic
 
 
 class _AtomicDatabase:
-    def __init__(self, database: Any, lock: threading.RLock, latency: float) -> None:
+    def __init__(self, database: Any, lock: threading.RLock, latency: Latency) -> None:
         self._database = database
         self._lock = lock
         self._latency = latency
@@ -257,9 +261,10 @@ class _StandaloneAdmin:
 
 class AtomicMongomockClient:
     """mongomock as a single standalone server: one lock makes each operation atomic, and each
-    operation takes ``latency`` seconds (default 0.2 ms) like a round trip to a server."""
+    operation takes ``latency`` seconds (default 0.2 ms) like a round trip to a server;
+    ``latency`` may be a callable, asked on every operation (e.g. slower for some threads)."""
 
-    def __init__(self, latency: float = 0.0002) -> None:
+    def __init__(self, latency: Latency = 0.0002) -> None:
         import mongomock
 
         self._client: Any = mongomock.MongoClient()

@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterator
 
 from mcp_registry.services.route_table import PUBLIC_ROUTES, Route
-from mcp_registry.shared.web.app_base import API_PREFIXES
 
 SAMPLE_PARAMS = {
     "name": "io.github.alice%2Fweather",
@@ -20,7 +19,7 @@ SAMPLE_PARAMS = {
 def sample_paths(route: Route) -> list[str]:
     """One concrete raw path per prefix of ``route``."""
     body = re.sub(r"\{([^/]+?)\}", lambda m: SAMPLE_PARAMS.get(m.group(1), "sample-1"), route.path)
-    prefixes = API_PREFIXES if route.prefixed else ("",)
+    prefixes = route.prefixes
     return [prefix + body for prefix in prefixes]
 
 

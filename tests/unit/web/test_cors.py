@@ -86,7 +86,7 @@ def test_every_public_route_has_a_preflight_answer() -> None:
     for route in ROUTES:
         sample = route.path.replace("{name}", "io.github.a%2Fb").replace("{version}", "1.0.0")
         sample = sample.replace("{method}", "none").replace("{domain}", "example.com")
-        path = ("/v0" if route.prefixed else "") + sample
+        path = (route.prefixes[0] if route.prefixed else "") + sample
         methods = methods_for(path)
         assert set(route.methods) <= set(methods), path
         assert methods[-1] == "OPTIONS"

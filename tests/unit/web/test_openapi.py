@@ -9,7 +9,6 @@ import falcon.testing
 from openapi_spec_validator import validate
 
 from mcp_registry.services.route_table import PUBLIC_ROUTES, ROUTES
-from mcp_registry.shared.web.app_base import API_PREFIXES
 from mcp_registry.shared.web.openapi import OpenApiResource, openapi_document
 from tests.support.openapi import document, operations, path_item
 
@@ -18,7 +17,7 @@ def table_paths() -> dict[str, dict[str, str]]:
     """``{path: {METHOD: service}}`` of every public route under each of its prefixes."""
     paths: dict[str, dict[str, str]] = defaultdict(dict)
     for route in PUBLIC_ROUTES:
-        for prefix in API_PREFIXES if route.prefixed else ("",):
+        for prefix in route.prefixes:
             for method in route.methods:
                 paths[prefix + route.path][method] = route.service
     return dict(paths)

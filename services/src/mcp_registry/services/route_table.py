@@ -11,6 +11,13 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from mcp_registry.shared.extensions import (
+    CHANGES_EXTENSION,
+    EXTENSION_NAMESPACE,
+    REPORTS_EXTENSION,
+    WEBHOOKS_EXTENSION,
+    extension_path,
+)
 from mcp_registry.shared.web.app_base import API_PREFIXES
 from mcp_registry.shared.web.cors import canonical_order
 
@@ -22,14 +29,13 @@ SERVICES: tuple[str, ...] = (DISCOVERY, PUBLISHING, IDENTITY, DOMAINS)
 
 READ = ("GET", "HEAD")
 
-EXTENSION_NAMESPACE = "io.mcpregistry"
-"""The project's one reverse-DNS extension namespace: ``/v0.1/x/<it>/<extension>``."""
-EXTENSION_PREFIX = f"/x/{EXTENSION_NAMESPACE}"
+EXTENSION_PREFIX = f"/x/{EXTENSION_NAMESPACE}"  # our extensions, below an API prefix
 
 
 @dataclass(frozen=True)
 class Route:
-    """``methods`` on ``path`` go to ``service``; ``prefixed`` routes exist under every prefix.
+    """``methods`` on ``path`` go to ``service``; ``prefixed`` routes exist under every prefix,
+    or only under ``only_prefix`` when that is set (extensions of one API version).
 
     A route that is not ``public`` is answered by the services to whoever reaches them
     directly (scrapers, probes) and by the dev composition, but the ingress generated from
@@ -41,13 +47,20 @@ class Route:
     service: str
     prefixed: bool = True
     public: bool = True
+    only_prefix: str | None = None
+
+    @property
+    def prefixes(self) -> tuple[str, ...]:
+        """The prefixes this route exists under (``("",)`` for an unprefixed route)."""
+        if not self.prefixed:
+            return ("",)
+        return (self.only_prefix,) if self.only_prefix is not None else API_PREFIXES
 
     @cached_property
     def patterns(self) -> tuple[re.Pattern[str], ...]:
         """Regexes matching the raw request paths this route covers."""
         body = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(self.path))
-        prefixes = API_PREFIXES if self.prefixed else ("",)
-        return tuple(re.compile(f"^{re.escape(p)}{body}$") for p in prefixes)
+        return tuple(re.compile(f"^{re.escape(p)}{body}$") for p in self.prefixes)
 
     def matches(self, method: str, path: str) -> bool:
         """True when this route serves ``method`` on the raw ``path``."""
@@ -70,10 +83,22 @@ ROUTES: tuple[Route, ...] = (
     # publishing: moderation (namespace blocks, abuse reports, the audit log)
     Route(("GET",), "/admin/namespaces", PUBLISHING),
     Route(("POST", "DELETE"), "/admin/namespaces/{pattern}/block", PUBLISHING),
-    Route(("POST",), f"{EXTENSION_PREFIX}/reports", PUBLISHING),
+    Route(("POST",), extension_path(REPORTS_EXTENSION), PUBLISHING, only_prefix="/v0.1"),
     Route(("GET",), "/admin/reports", PUBLISHING),
     Route(("POST",), "/admin/reports/{id}/resolve", PUBLISHING),
     Route(("GET",), "/admin/audit", PUBLISHING),
+    # extensions (our namespace), of the current API version only
+    Route(READ, extension_path(CHANGES_EXTENSION), DISCOVERY, only_prefix="/v0.1"),
+    Route(("POST", "GET"), extension_path(WEBHOOKS_EXTENSION), PUBLISHING, only_prefix="/v0.1"),
+    Route(
+        ("DELETE",), extension_path(WEBHOOKS_EXTENSION) + "/{id}", PUBLISHING, only_prefix="/v0.1"
+    ),
+    Route(
+        ("GET",),
+        extension_path(WEBHOOKS_EXTENSION) + "/{id}/deliveries",
+        PUBLISHING,
+        only_prefix="/v0.1",
+    ),
     # identity: token exchange
     Route(("POST",), "/auth/revoke", IDENTITY),
     Route(("POST",), "/auth/{method}", IDENTITY),

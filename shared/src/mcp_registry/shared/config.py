@@ -378,6 +378,48 @@ class Settings:
             "hosts blob downloads redirect to, comma-separated"
         },
     )
+    webhooks_allow_private_targets: bool = field(
+        default=False,
+        metadata={
+            "doc": "let webhook targets be `http://` and loopback or private addresses "
+            "(tests and development only)"
+        },
+    )
+    webhooks_timeout: float = field(
+        default=10.0, metadata={"doc": "seconds a webhook receiver may take to answer"}
+    )
+    webhooks_max_attempts: int = field(
+        default=8,
+        metadata={"doc": "attempts of a webhook delivery before it is dead-lettered"},
+    )
+    webhooks_concurrency: int = field(
+        default=8,
+        metadata={
+            "doc": "webhook deliveries in flight at once (at most one per subscription, so a "
+            "slow receiver holds up only itself)"
+        },
+    )
+    mirror_from: str = field(
+        default="",
+        metadata={
+            "doc": "base URL of an official-API registry to mirror (`mcp-registry worker "
+            "mirror`); empty = no mirroring"
+        },
+    )
+    mirror_interval: float = field(
+        default=60.0, metadata={"doc": "seconds between the mirror worker's pulls"}
+    )
+    mirror_namespaces: tuple[str, ...] = field(
+        default=(),
+        metadata={
+            "doc": "glob patterns of the names mirrored, comma-separated (e.g. "
+            "`io.github.*`); empty = every name"
+        },
+    )
+    mirror_allow_overrides: bool = field(
+        default=False,
+        metadata={"doc": "let local publishes add versions to names that come from the mirror"},
+    )
     extras: tuple[tuple[str, str], ...] = field(
         default=(), metadata={"internal": True}, compare=True
     )

@@ -97,6 +97,14 @@ class Conflict(BadRequest):
     """
 
 
+class MirroredName(RegistryError):
+    """A local publish into a name this registry mirrors from another (409: the upstream
+    owns the name here, unless the operator allows overrides)."""
+
+    status = 409
+    title = "Conflict"
+
+
 class PayloadTooLarge(RegistryError):
     """The request body exceeds the configured bound."""
 

@@ -121,3 +121,43 @@ def http_get(
         if response is not None:
             response.close()
         conn.close()
+
+
+def http_post(
+    url: str,
+    body: bytes,
+    *,
+    timeout: float,
+    headers: Mapping[str, str],
+    connect_address: str,
+    max_bytes: int = 4096,
+    ca_file: str = "",
+) -> HttpReply:
+    """POST ``body`` to ``url`` once, connecting to ``connect_address`` (checked by the caller);
+    redirects are not followed. Raises :class:`FetchError` when no answer arrives."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchError(f"not an http(s) URL: {url}")
+    host = parts.hostname
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    conn: http.client.HTTPConnection
+    if parts.scheme == "https":
+        conn = _PinnedHTTPSConnection(
+            host, port, address=connect_address, context=tls_context(ca_file), timeout=timeout
+        )
+    else:
+        conn = _PinnedHTTPConnection(host, port, address=connect_address, timeout=timeout)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    try:
+        conn.request("POST", target, body=body, headers={"User-Agent": "mcp-registry", **headers})
+        response = conn.getresponse()
+        data = response.read(max_bytes)
+        return HttpReply(response.status, {k.lower(): v for k, v in response.getheaders()}, data)
+    except ssl.SSLError as exc:
+        raise FetchError(f"TLS failed: {exc.reason or exc}") from None
+    except TimeoutError:
+        raise FetchError(f"no answer within {timeout:g}s") from None
+    except (OSError, http.client.HTTPException) as exc:
+        raise FetchError(f"connection failed: {exc}") from None
+    finally:
+        conn.close()

@@ -12,11 +12,14 @@ from typing import TYPE_CHECKING, Protocol
 
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.plugins.host import PluginHost
+from mcp_registry.shared.storage.changes_port import ChangeLog
 from mcp_registry.shared.storage.domain_port import DomainStore
+from mcp_registry.shared.storage.mirror_port import MirrorStateStore
 from mcp_registry.shared.storage.moderation_port import ModerationStore
 from mcp_registry.shared.storage.port import ServerStore
 from mcp_registry.shared.storage.rate_counter_port import RateCounterStore
 from mcp_registry.shared.storage.revocation_port import RevocationStore
+from mcp_registry.shared.storage.webhooks_port import WebhookStore
 
 if TYPE_CHECKING:
     from mcp_registry.shared.events.bridge import NatsBridge
@@ -47,6 +50,15 @@ class ProcessResources(Protocol):
 
     @property
     def rate_counters(self) -> RateCounterStore: ...
+
+    @property
+    def changes(self) -> ChangeLog: ...
+
+    @property
+    def webhooks(self) -> WebhookStore: ...
+
+    @property
+    def mirror(self) -> MirrorStateStore: ...
 
     @property
     def plugins(self) -> PluginHost: ...

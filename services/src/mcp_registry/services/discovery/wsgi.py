@@ -7,6 +7,7 @@ from typing import Any
 import falcon
 
 from mcp_registry.services.discovery.app import create_app
+from mcp_registry.services.discovery.change_signal import ChangeSignal
 from mcp_registry.services.discovery.http_cache import (
     LIST_SURROGATE_KEY,
     ResponseCache,
@@ -48,11 +49,31 @@ def purge_cdn_on_changes(source: EventSource, plugins: PluginHost) -> None:
     source.subscribe(SERVER_EVENTS, on_event, queue=CDN_PURGE_QUEUE)
 
 
+def wake_on_changes(source: EventSource, signal: ChangeSignal) -> None:
+    """Notify ``signal`` on every server event and after every (re)connection, so change-feed
+    long polls of this worker re-read the change log then (and only then)."""
+
+    def on_event(subject: str, payload: dict[str, Any]) -> None:
+        signal.notify()
+
+    source.on_connected(signal.notify)
+    source.subscribe(SERVER_EVENTS, on_event)
+
+
 def build(deps: ProcessResources) -> falcon.App[falcon.Request, falcon.Response]:
     """The discovery app of this worker."""
     cache = ResponseCache(deps.settings.response_cache_entries)
+    signal = ChangeSignal()
     if deps.bridge is not None:
         clear_on_changes(deps.bridge, cache)
+        wake_on_changes(deps.bridge, signal)
         if deps.plugins.purges_cdn:
             purge_cdn_on_changes(deps.bridge, deps.plugins)
-    return create_app(deps.settings, store=deps.store, cache=cache)
+    return create_app(
+        deps.settings,
+        store=deps.store,
+        cache=cache,
+        changes=deps.changes,
+        change_signal=signal,
+        mirror=deps.mirror,
+    )

@@ -22,7 +22,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from mcp_registry.services.route_table import DISCOVERY, ROUTES, SERVICES, Route
-from mcp_registry.shared.web.app_base import API_PREFIXES
 
 PathMatch = tuple[str, str]
 """``(type, value)``: ``("Exact", "/v0/publish")`` or ``("PathPrefix", "/v0/servers")``."""
@@ -33,7 +32,7 @@ def path_matches(route: Route) -> list[PathMatch]:
     head, brace, _ = route.path.partition("{")
     kind = "PathPrefix" if brace else "Exact"
     literal = head.rstrip("/") if brace else route.path
-    prefixes = API_PREFIXES if route.prefixed else ("",)
+    prefixes = route.prefixes
     return [(kind, prefix + literal) for prefix in prefixes]
 
 

@@ -19,7 +19,6 @@ import re
 from collections.abc import Iterable, Mapping
 
 from mcp_registry.services.route_table import DISCOVERY, ROUTES, SERVICES, Route
-from mcp_registry.shared.web.app_base import API_PREFIXES
 
 UPSTREAM_PREFIX = "registry_"
 """Upstream group names are ``registry_<service>``; the deployment defines the groups."""
@@ -51,7 +50,7 @@ def path_regex(route: Route) -> str:
     """
     body = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(route.path))
     if route.prefixed:
-        prefixes = "|".join(re.escape(p) for p in API_PREFIXES)
+        prefixes = "|".join(re.escape(p) for p in route.prefixes)
         return f"(?:{prefixes}){body}/*"
     return f"{body}/*"
 

@@ -26,15 +26,23 @@ from mcp_registry.services.publishing.resources import (
     VersionStatusResource,
 )
 from mcp_registry.services.publishing.rules import Publisher
-from mcp_registry.services.route_table import EXTENSION_PREFIX, PUBLISHING, methods_for
+from mcp_registry.services.publishing.webhooks import Webhooks
+from mcp_registry.services.publishing.webhooks_resources import (
+    WebhookDeliveriesResource,
+    WebhookResource,
+    WebhooksResource,
+)
+from mcp_registry.services.route_table import PUBLISHING, methods_for
 from mcp_registry.shared.auth.domain_grant_sources import DomainGrantSource
 from mcp_registry.shared.auth.tokens import TokenVerifier
 from mcp_registry.shared.clock import Clock, utcnow
 from mcp_registry.shared.config import Settings
+from mcp_registry.shared.extensions import REPORTS_EXTENSION, WEBHOOKS_EXTENSION, extension_path
 from mcp_registry.shared.rate_limits import Limiter, RateLimit
 from mcp_registry.shared.storage.database import AuditLog
 from mcp_registry.shared.storage.moderation_port import ModerationStore
 from mcp_registry.shared.storage.port import ServerStore
+from mcp_registry.shared.storage.webhooks_port import WebhookStore
 from mcp_registry.shared.web.app_base import add_api_route, new_app
 from mcp_registry.shared.web.rate_limiting import DecisionHeaders
 
@@ -49,6 +57,7 @@ def create_app(
     moderation: ModerationStore | None = None,
     audit: AuditLog | None = None,
     limiter: Limiter | None = None,
+    webhooks: WebhookStore | None = None,
     clock: Clock = utcnow,
 ) -> falcon.App[falcon.Request, falcon.Response]:
     """The publishing WSGI app over ``store``; tokens checked by ``verifier``.
@@ -60,9 +69,15 @@ def create_app(
     ``moderation`` holds namespace blocks and reports (the moderation routes exist only with
     it); ``audit`` is the log ``GET /admin/audit`` reads (default: the store's database).
     ``limiter`` counts writes per token subject against ``RATE_LIMIT_WRITES`` (none: not
-    counted).
+    counted). With ``webhooks`` the webhook subscriptions are managed under ``/v0.1`` (an
+    extension).
     """
-    publisher = Publisher(store, ownership or OwnershipChecker.disabled(), clock)
+    publisher = Publisher(
+        store,
+        ownership or OwnershipChecker.disabled(),
+        clock,
+        mirror_overrides=settings.mirror_allow_overrides,
+    )
     domains = DomainGrantCheck(domain_grants)
     blocks = NamespaceBlocks(moderation, store, clock=clock) if moderation is not None else None
     changes = Changes(store, publisher, clock, domains, blocks)
@@ -87,10 +102,19 @@ def create_app(
         add_api_route(
             app, "/admin/namespaces/{pattern}/block", NamespaceBlockResource(auth, blocks, limit)
         )
-        add_api_route(app, f"{EXTENSION_PREFIX}/reports", FileReportResource(auth, reports, limit))
+        # An extension: under the current API version only, as every extension route.
+        app.add_route(
+            f"/v0.1{extension_path(REPORTS_EXTENSION)}", FileReportResource(auth, reports, limit)
+        )
         add_api_route(app, "/admin/reports", ReportsResource(auth, reports))
         add_api_route(
             app, "/admin/reports/{id}/resolve", ResolveReportResource(auth, reports, limit)
         )
         add_api_route(app, "/admin/audit", AuditResource(auth, audit or store.database))
+    if webhooks is not None:
+        manage = Webhooks(webhooks, clock, allow_private=settings.webhooks_allow_private_targets)
+        base = f"/v0.1{extension_path(WEBHOOKS_EXTENSION)}"
+        app.add_route(base, WebhooksResource(auth, manage, limit))
+        app.add_route(f"{base}/{{webhook_id}}", WebhookResource(auth, manage))
+        app.add_route(f"{base}/{{webhook_id}}/deliveries", WebhookDeliveriesResource(auth, manage))
     return app

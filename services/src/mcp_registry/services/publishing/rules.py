@@ -19,7 +19,8 @@ from mcp_registry.services.publishing.phrases import (
     official_detail,
 )
 from mcp_registry.shared.clock import Clock
-from mcp_registry.shared.errors import BadRequest, Conflict, ErrorDetail
+from mcp_registry.shared.errors import BadRequest, Conflict, ErrorDetail, MirroredName
+from mcp_registry.shared.extensions import is_mirrored
 from mcp_registry.shared.serverjson.validate import require_valid
 from mcp_registry.shared.storage.port import MAX_VERSIONS_PER_NAME, ServerStore
 from mcp_registry.shared.storage.records import Actor, NewVersion, ServerRecord
@@ -40,11 +41,13 @@ class Publisher:
         clock: Clock,
         *,
         max_versions: int = MAX_VERSIONS_PER_NAME,
+        mirror_overrides: bool = True,
     ) -> None:
         self._store = store
         self._ownership = ownership
         self._clock = clock
         self._max_versions = max_versions
+        self._mirror_overrides = mirror_overrides
 
     def publish(self, document: object, actor: Actor) -> ServerRecord:
         """Store ``document`` as a new version; raise the first rule it breaks.
@@ -84,6 +87,13 @@ class Publisher:
                     )
                 ],
             )
+        if not self._mirror_overrides:
+            latest = self._store.get_latest(name)
+            if latest is not None and is_mirrored(latest.server):
+                raise MirroredName(
+                    f"{name} is mirrored from another registry; publish it there "
+                    "(or ask the operator to allow local overrides)"
+                )
         count = self._store.count_versions(name)
         if count >= self._max_versions:
             raise BadRequest(f"{name} already has {count} versions (at most {self._max_versions})")

@@ -59,4 +59,5 @@ def build(deps: ProcessResources) -> falcon.App[falcon.Request, falcon.Response]
         ),
         moderation=deps.moderation,
         limiter=Limiter(deps.rate_counters),
+        webhooks=deps.webhooks,
     )

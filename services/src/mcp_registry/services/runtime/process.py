@@ -12,12 +12,15 @@ from typing import TYPE_CHECKING
 
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.plugins.host import PluginHost
+from mcp_registry.shared.storage.changes_port import ChangeLog
 from mcp_registry.shared.storage.domain_port import DomainStore
 from mcp_registry.shared.storage.factory import Stores, open_database
+from mcp_registry.shared.storage.mirror_port import MirrorStateStore
 from mcp_registry.shared.storage.moderation_port import ModerationStore
 from mcp_registry.shared.storage.port import ServerStore
 from mcp_registry.shared.storage.rate_counter_port import RateCounterStore
 from mcp_registry.shared.storage.revocation_port import RevocationStore
+from mcp_registry.shared.storage.webhooks_port import WebhookStore
 
 if TYPE_CHECKING:
     from mcp_registry.shared.events.bridge import NatsBridge
@@ -72,6 +75,21 @@ class ProcessDeps:
     def rate_counters(self) -> RateCounterStore:
         """Rate-limit counters (same database, shared by every worker and replica)."""
         return self.stores.rate_counters
+
+    @property
+    def changes(self) -> ChangeLog:
+        """The change log behind the change feed (same database as :attr:`store`)."""
+        return self.stores.changes
+
+    @property
+    def webhooks(self) -> WebhookStore:
+        """Webhook subscriptions and deliveries (same database as :attr:`store`)."""
+        return self.stores.webhooks
+
+    @property
+    def mirror(self) -> MirrorStateStore:
+        """The mirror worker's progress (same database as :attr:`store`)."""
+        return self.stores.mirror
 
     @property
     def plugins(self) -> PluginHost:

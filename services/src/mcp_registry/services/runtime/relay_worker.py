@@ -6,6 +6,7 @@ import logging
 import threading
 
 from mcp_registry.services.runtime.process import ProcessDeps
+from mcp_registry.shared.change_sequencer import SequencingOutbox
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.errors import UpstreamUnavailable
 from mcp_registry.shared.events.relay import OutboxRelay
@@ -25,9 +26,9 @@ def run_relay(settings: Settings, stop: threading.Event) -> None:
     try:
         bridge = deps.bridge
         assert bridge is not None  # nats_url is set
-        relay = OutboxRelay(
-            deps.store.database, bridge, poll_interval=settings.outbox_poll_interval
-        )
+        # The relay is also the change feed's sequencer (one per database, like the relay).
+        source = SequencingOutbox(deps.stores.outbox, deps.store, deps.stores.changes)
+        relay = OutboxRelay(source, bridge, poll_interval=settings.outbox_poll_interval)
         try:
             bridge.ensure_stream()
         except UpstreamUnavailable:

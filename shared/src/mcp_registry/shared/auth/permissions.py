@@ -45,13 +45,13 @@ def pattern_matches(pattern: str, resource: str) -> bool:
     return pattern == resource
 
 
-def pattern_covers(outer: str, inner: str) -> bool:
-    """Whether every name the pattern ``inner`` matches is matched by ``outer``."""
-    if outer == "*":
+def pattern_covers(granted: str, wanted: str) -> bool:
+    """Whether every name ``wanted`` (itself a pattern) matches is matched by ``granted``."""
+    if granted == "*":
         return True
-    if outer.endswith("*"):
-        return inner.startswith(outer[:-1])
-    return outer == inner
+    if granted.endswith("*"):
+        return wanted.removesuffix("*").startswith(granted[:-1])
+    return granted == wanted
 
 
 def is_allowed(permissions: Iterable[Permission], action: str, resource: str) -> bool:

@@ -7,24 +7,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from mcp_registry.shared.storage.changes_port import ChangeLog
 from mcp_registry.shared.storage.database import Database
 from mcp_registry.shared.storage.domain_port import DomainStore
+from mcp_registry.shared.storage.mirror_port import MirrorStateStore
 from mcp_registry.shared.storage.moderation_port import ModerationStore
+from mcp_registry.shared.storage.mongo.changes import MongoChangeLog
 from mcp_registry.shared.storage.mongo.database import MongoDatabase
 from mcp_registry.shared.storage.mongo.domains import MongoDomainStore
+from mcp_registry.shared.storage.mongo.mirror import MongoMirrorStateStore
 from mcp_registry.shared.storage.mongo.moderation import MongoModerationStore
 from mcp_registry.shared.storage.mongo.rate_counters import MongoRateCounterStore
 from mcp_registry.shared.storage.mongo.revocations import MongoRevocationStore
 from mcp_registry.shared.storage.mongo.servers import MongoServerStore
+from mcp_registry.shared.storage.mongo.webhooks import MongoWebhookStore
 from mcp_registry.shared.storage.port import ServerStore
 from mcp_registry.shared.storage.rate_counter_port import RateCounterStore
 from mcp_registry.shared.storage.revocation_port import RevocationStore
+from mcp_registry.shared.storage.sqlite.changes import SqliteChangeLog
 from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
 from mcp_registry.shared.storage.sqlite.domains import SqliteDomainStore
+from mcp_registry.shared.storage.sqlite.mirror import SqliteMirrorStateStore
 from mcp_registry.shared.storage.sqlite.moderation import SqliteModerationStore
 from mcp_registry.shared.storage.sqlite.rate_counters import SqliteRateCounterStore
 from mcp_registry.shared.storage.sqlite.revocations import SqliteRevocationStore
 from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
+from mcp_registry.shared.storage.sqlite.webhooks import SqliteWebhookStore
+from mcp_registry.shared.storage.webhooks_port import WebhookStore
 
 SQLITE_PREFIX = "sqlite:///"
 MONGO_SCHEMES = ("mongodb", "mongodb+srv")
@@ -53,7 +62,9 @@ class Stores:
     """One backend's database and the stores on it (one per process).
 
     ``outbox`` is the database itself seen as the relay sees it; ``close()`` closes the
-    database, and with it every store. ``starting`` is what :meth:`start` runs.
+    database, and with it every store. ``changes`` is the change log behind the change feed,
+    ``webhooks`` the webhook subscriptions and their deliveries, ``mirror`` the mirror
+    worker's progress. ``starting`` is what :meth:`start` runs.
     """
 
     database: Database
@@ -62,6 +73,9 @@ class Stores:
     revocations: RevocationStore
     moderation: ModerationStore
     rate_counters: RateCounterStore
+    changes: ChangeLog
+    webhooks: WebhookStore
+    mirror: MirrorStateStore
     # Keyword-only, so stores added later can stay positional fields without defaults.
     starting: Callable[[], None] | None = field(default=None, kw_only=True)
 
@@ -77,6 +91,9 @@ class Stores:
         self.revocations.init()
         self.moderation.init()
         self.rate_counters.init()
+        self.changes.init()
+        self.webhooks.init()
+        self.mirror.init()
 
     def start(self) -> None:
         """What a service or worker process does at start: SQLite (one local file) creates its
@@ -101,6 +118,9 @@ def sqlite_stores(sqlite: SqliteDatabase) -> Stores:
         SqliteRevocationStore(sqlite),
         SqliteModerationStore(sqlite),
         SqliteRateCounterStore(sqlite),
+        SqliteChangeLog(sqlite),
+        SqliteWebhookStore(sqlite),
+        SqliteMirrorStateStore(sqlite),
     )
 
 
@@ -120,6 +140,9 @@ def mongo_stores(mongo: MongoDatabase) -> Stores:
         MongoRevocationStore(mongo),
         MongoModerationStore(mongo),
         MongoRateCounterStore(mongo),
+        MongoChangeLog(mongo),
+        MongoWebhookStore(mongo),
+        MongoMirrorStateStore(mongo),
         starting=check,
     )
 

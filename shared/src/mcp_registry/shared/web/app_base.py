@@ -11,7 +11,12 @@ import falcon
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.web.cors import CorsMiddleware, MethodsOf, router_methods
 from mcp_registry.shared.web.health import HealthResource, PingResource, VersionResource
-from mcp_registry.shared.web.metrics import METRICS_PATH, MetricsMiddleware, MetricsResource
+from mcp_registry.shared.web.metrics import (
+    METRICS_PATH,
+    ExtraMetrics,
+    MetricsMiddleware,
+    MetricsResource,
+)
 from mcp_registry.shared.web.paths import API_PREFIXES, RawPathMiddleware
 from mcp_registry.shared.web.problem import install_error_handlers
 from mcp_registry.shared.web.request_checks import NulByteMiddleware
@@ -44,13 +49,15 @@ def new_app(
     service: str | None = None,
     middleware: Iterable[Any] = (),
     methods_of: MethodsOf | None = None,
+    metrics_extra: ExtraMetrics | None = None,
 ) -> falcon.App[falcon.Request, falcon.Response]:
     """A Falcon WSGI app with the house conventions installed and health routes added.
 
     ``service`` (a name from the route table) is announced in :data:`SERVICE_HEADER` and
-    labels the request metrics served at ``/metrics`` (not under the API prefixes).
-    ``methods_of`` gives the methods the whole API serves on a path (the route table's
-    answer), for CORS preflights and ``Allow``; by default this app's own routes.
+    labels the request metrics served at ``/metrics`` (not under the API prefixes), with
+    ``metrics_extra``'s families read at each scrape. ``methods_of`` gives the methods the
+    whole API serves on a path (the route table's answer), for CORS preflights and ``Allow``;
+    by default this app's own routes.
     Services add their own routes with :func:`add_api_route`.
     """
     # First in the chain, so its response hook runs even when a later hook raises.
@@ -66,7 +73,7 @@ def new_app(
     if methods_of is None:
         cors.methods_of = router_methods(app)
     install_error_handlers(app)
-    app.add_route(METRICS_PATH, MetricsResource())
+    app.add_route(METRICS_PATH, MetricsResource(metrics_extra))
     health, ping, version = HealthResource(settings), PingResource(), VersionResource(settings)
     for prefix in ("", *API_PREFIXES):
         app.add_route(f"{prefix}/health", health)

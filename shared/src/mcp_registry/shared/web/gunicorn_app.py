@@ -39,7 +39,10 @@ def gunicorn_options(bind: str, *, workers: int, log_level: str, proc_name: str)
     return {
         "bind": bind,
         "workers": workers,
-        "worker_class": "sync",
+        # Threads, not sync workers: a change-feed long poll (``wait=``, up to 30 s) holds
+        # one thread, not a whole worker, and a sync worker would be killed by ``timeout``.
+        "worker_class": "gthread",
+        "threads": 8,
         "preload_app": False,
         "loglevel": log_level,
         "proc_name": proc_name,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import falcon
@@ -26,6 +27,7 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+from prometheus_client.metrics_core import Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
@@ -145,8 +147,20 @@ def _live_exposition() -> bytes:
     return generate_latest(registry)
 
 
-def exposition() -> bytes:
-    """The metrics of this server in the Prometheus text format.
+ExtraMetrics = Callable[[], Iterable[Metric]]
+"""Metric families read on each scrape (e.g. from the store), beside the instruments."""
+
+
+class _Extra(Collector):
+    def __init__(self, collect: ExtraMetrics) -> None:
+        self._collect = collect
+
+    def collect(self) -> Iterable[Metric]:
+        return self._collect()
+
+
+def exposition(extra: ExtraMetrics | None = None) -> bytes:
+    """The metrics of this server in the Prometheus text format, plus ``extra``'s.
 
     In multiprocess mode a fresh registry collects every worker's files; otherwise the
     process's default registry (with its process and platform collectors) is rendered. The
@@ -156,18 +170,31 @@ def exposition() -> bytes:
     if directory:
         registry = CollectorRegistry()
         MultiProcessCollector(registry, path=directory)  # type: ignore[no-untyped-call]
-        return generate_latest(registry) + _live_exposition()
-    return generate_latest(REGISTRY) + _live_exposition()
+        text = generate_latest(registry)
+    else:
+        text = generate_latest(REGISTRY)
+    text += _live_exposition()
+    if extra is not None:
+        own = CollectorRegistry(auto_describe=False)
+        own.register(_Extra(extra))
+        text += generate_latest(own)
+    return text
 
 
 class MetricsResource:
-    """``GET /metrics``: for scrapers that reach the service directly, not via the ingress."""
+    """``GET /metrics``: for scrapers that reach the service directly, not via the ingress.
+
+    ``extra`` adds metric families read at scrape time (discovery: the mirror's progress).
+    """
+
+    def __init__(self, extra: ExtraMetrics | None = None) -> None:
+        self.extra = extra
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         """Answer the exposition; only on the canonical path (Falcon also routes ``//metrics``)."""
         if req.path != METRICS_PATH:
             raise falcon.HTTPNotFound()
-        resp.data = exposition()
+        resp.data = exposition(self.extra)
         resp.content_type = CONTENT_TYPE_LATEST
         resp.cache_control = ["no-store"]
 

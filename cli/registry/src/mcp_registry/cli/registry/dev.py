@@ -1,9 +1,10 @@
 """``mcp-registry dev``: supervise the whole registry as child processes on one machine.
 
 Children: an embedded ``nats-server`` (unless ``MCP_REGISTRY_NATS_URL`` is set), the outbox
-relay worker, the domains re-verification worker, and one gunicorn serving every service
-composed by the route table. The supervisor prints the URL once the registry answers, and on
-SIGINT/SIGTERM stops the children in reverse order, waiting for each.
+relay worker, the domains re-verification worker, the webhooks worker, the mirror worker (with
+``MCP_REGISTRY_MIRROR_FROM``) and one gunicorn serving every service composed by the route
+table. The supervisor prints the URL once the registry answers, and on SIGINT/SIGTERM stops
+the children in reverse order, waiting for each.
 """
 
 from __future__ import annotations
@@ -143,6 +144,9 @@ def _run_locked(settings: Settings, data_dir: Path, stop: threading.Event) -> in
         env = {**os.environ, **settings.to_env()}
         children.append(_child(["worker", "relay"], env))
         children.append(_child(["worker", "domains"], env))
+        children.append(_child(["worker", "webhooks"], env))
+        if settings.mirror_from:
+            children.append(_child(["worker", "mirror"], env))
         children.append(_child(["serve", "all"], env))
         url = f"http://{settings.server_address}"
         if not _wait_ready(url, children, stop):

@@ -124,6 +124,92 @@ def worker_domains() -> None:
         stores.close()
 
 
+@worker.command("webhooks")
+def worker_webhooks() -> None:
+    """Deliver changes to webhook subscriptions (a durable JetStream consumer) until stopped."""
+    from mcp_registry.services.webhooks.worker import run_worker
+    from mcp_registry.shared.storage.factory import open_database
+
+    settings = settings_from_environment()
+    _configure_logging(settings)
+    if not settings.nats_url:
+        raise click.ClickException(f"{PREFIX}NATS_URL is required for the webhooks worker")
+    stop = threading.Event()
+    _stop_on_signals(stop)
+    stores = open_database(settings.effective_database_url)
+    try:
+        stores.init()
+        run_worker(settings, stores.changes, stores.webhooks, stop)
+    finally:
+        stores.close()
+
+
+@worker.command("mirror")
+def worker_mirror() -> None:
+    """Pull MCP_REGISTRY_MIRROR_FROM into the local store every MIRROR_INTERVAL seconds."""
+    from mcp_registry.services.mirror.worker import build_mirror, run_worker
+    from mcp_registry.shared.storage.factory import open_database
+
+    settings = settings_from_environment()
+    _configure_logging(settings)
+    if not settings.mirror_from:
+        raise click.ClickException(f"{PREFIX}MIRROR_FROM names no upstream registry")
+    stop = threading.Event()
+    _stop_on_signals(stop)
+    stores = open_database(settings.effective_database_url)
+    try:
+        stores.init()
+        run_worker(
+            build_mirror(settings, stores.servers, stores.mirror), settings.mirror_interval, stop
+        )
+    finally:
+        stores.close()
+
+
+@cli.group()
+def mirror() -> None:
+    """Mirroring another registry."""
+
+
+@mirror.command("status")
+@click.option("--json", "as_json", is_flag=True, help="print the state as JSON")
+def mirror_status(as_json: bool) -> None:
+    """The last sync of each upstream, its counts and its last error."""
+    import json as json_module
+
+    from mcp_registry.shared.storage.factory import open_database
+
+    settings = settings_from_environment()
+    stores = open_database(settings.effective_database_url)
+    try:
+        stores.init()
+        states = stores.mirror.all()
+    finally:
+        stores.close()
+    if as_json:
+        click.echo(json_module.dumps(states, indent=2, sort_keys=True))
+        return
+    if not states:
+        configured = settings.mirror_from or "(none)"
+        click.echo(f"no sync yet (MCP_REGISTRY_MIRROR_FROM: {configured})")
+        return
+    for source, state in states.items():
+        totals = state.get("totals") or {}
+        click.echo(f"{source}")
+        click.echo(f"  mode:         {state.get('mode') or 'first full pull'}")
+        click.echo(f"  last sync:    {state.get('lastSync') or 'never'}")
+        click.echo(f"  last attempt: {state.get('lastAttempt') or 'never'}")
+        click.echo(
+            f"  totals:       {totals.get('new', 0)} new, {totals.get('updated', 0)} updated, "
+            f"{totals.get('seen', 0)} seen"
+        )
+        error = state.get("lastError")
+        failures = state.get("failures", 0)
+        click.echo(
+            f"  last error:   {error} ({failures} in a row)" if error else "  last error:   none"
+        )
+
+
 @cli.group()
 def db() -> None:
     """Database maintenance."""

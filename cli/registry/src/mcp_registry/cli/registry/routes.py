@@ -60,7 +60,9 @@ def routes_table() -> None:
     from mcp_registry.services.route_table import ROUTES
 
     for route in ROUTES:
-        scope = "/v0*" if route.prefixed else ""
+        scope = (
+            "/v0*" if route.prefixed and route.only_prefix is None else (route.only_prefix or "")
+        )
         line = f"{','.join(route.methods):<16} {scope + route.path:<48} {route.service}"
         click.echo(line if route.public else f"{line} (not public)")
 
