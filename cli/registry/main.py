@@ -51,7 +51,7 @@ def serve(service: str, bind: str | None) -> None:
     """Serve one SERVICE (or `all`, composed by the route table) under gunicorn."""
     from mcp_registry.services.composition import WSGIApp
     from mcp_registry.services.wiring import ProcessDeps, build_composed, build_service
-    from mcp_registry.shared.web.gunicorn_app import gunicorn_options, run
+    from mcp_registry.shared.web.gunicorn_app import options_from_settings, run
 
     settings = settings_from_environment()
     _configure_logging(settings)
@@ -62,11 +62,8 @@ def serve(service: str, bind: str | None) -> None:
 
     run(
         factory,
-        gunicorn_options(
-            bind or settings.server_address,
-            workers=settings.workers,
-            log_level=settings.log_level,
-            proc_name=f"mcp-registry-{service}",
+        options_from_settings(
+            bind or settings.server_address, settings, proc_name=f"mcp-registry-{service}"
         ),
     )
 

@@ -12,7 +12,9 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from mcp_registry.shared.config import Settings
 from mcp_registry.shared.web.multiprocess_metrics import child_exit, metrics_directory
+from mcp_registry.shared.web.thread_worker import worker_class
 
 WSGIApp = Callable[..., Any]
 
@@ -34,19 +36,35 @@ class FactoryApplication(BaseApplication):  # type: ignore[misc]
         return self._factory()
 
 
-def gunicorn_options(bind: str, *, workers: int, log_level: str, proc_name: str) -> dict[str, Any]:
-    """The options every registry process runs with."""
+def gunicorn_options(
+    bind: str,
+    *,
+    workers: int,
+    log_level: str,
+    proc_name: str,
+    threads: int = 4,
+    keepalive: int = 5,
+    header_timeout: float = 5.0,
+    body_timeout: float = 10.0,
+) -> dict[str, Any]:
+    """The options every registry process runs with.
+
+    Workers are threaded and keep connections alive (a cached response costs no close per
+    request); idle connections wait in each worker's poller, and a request only takes a thread
+    once its head has arrived (see :mod:`mcp_registry.shared.web.thread_worker`).
+    """
     return {
         "bind": bind,
         "workers": workers,
-        "worker_class": "sync",
+        "worker_class": worker_class(header_timeout=header_timeout, body_timeout=body_timeout),
+        "threads": threads,
         "preload_app": False,
         "loglevel": log_level,
         "proc_name": proc_name,
         "accesslog": None,
         "errorlog": "-",
-        # Slow clients are the CDN's job; keep workers from being held by idle sockets.
-        "keepalive": 5,
+        # Idle kept-alive connections, and connections that never send, close after this.
+        "keepalive": keepalive,
         "timeout": 30,
         "graceful_timeout": 10,
         # Bound request lines and headers; bodies are bounded by the apps themselves.
@@ -56,6 +74,22 @@ def gunicorn_options(bind: str, *, workers: int, log_level: str, proc_name: str)
         # (tests run several); operators manage processes through signals instead.
         "control_socket_disable": True,
     }
+
+
+def options_from_settings(
+    bind: str, settings: Settings, *, proc_name: str, workers: int | None = None
+) -> dict[str, Any]:
+    """:func:`gunicorn_options` with the worker, thread and timeout settings applied."""
+    return gunicorn_options(
+        bind,
+        workers=settings.workers if workers is None else workers,
+        log_level=settings.log_level,
+        proc_name=proc_name,
+        threads=settings.threads,
+        keepalive=settings.http_keepalive,
+        header_timeout=settings.http_header_timeout,
+        body_timeout=settings.http_body_timeout,
+    )
 
 
 def run(factory: Callable[[], WSGIApp], options: Mapping[str, Any]) -> None:
