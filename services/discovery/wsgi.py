@@ -15,20 +15,22 @@ from mcp_registry.services.discovery.http_cache import (
 from mcp_registry.shared.events.consumer import EventSource, follow_events
 from mcp_registry.shared.events.subjects import SERVER_EVENTS
 from mcp_registry.shared.plugins.host import PluginHost
+from mcp_registry.shared.storage.port import ServerStore
 
 if TYPE_CHECKING:
     from mcp_registry.services.wiring import ProcessDeps
 
 
-def clear_on_changes(source: EventSource, cache: ResponseCache) -> None:
-    """Empty ``cache`` on every domain event and after every (re)connection to NATS.
+def clear_on_changes(source: EventSource, cache: ResponseCache, store: ServerStore) -> None:
+    """Let ``cache`` drop what each domain event changed; empty it after every (re)connection.
 
-    Freshness does not depend on this (cached entries are checked against the store's change
-    sequence); it releases memory promptly and is where CDN purges hook in.
+    Freshness does not depend on this (every lookup checks the store's change sequence and
+    catches up itself); it releases memory promptly and is where CDN purges hook in. Only the
+    responses the changed records affect are dropped, never the whole cache for one event.
     """
 
     def on_event(subject: str, payload: dict[str, Any]) -> None:
-        cache.clear()
+        cache.catch_up(store.change_seq(), store.changed_since)
 
     follow_events(source, on_event, on_resync=cache.clear)
 
@@ -54,7 +56,7 @@ def build(deps: ProcessDeps) -> falcon.App[falcon.Request, falcon.Response]:
     """The discovery app of this worker."""
     cache = ResponseCache(deps.settings.response_cache_entries)
     if deps.bridge is not None:
-        clear_on_changes(deps.bridge, cache)
+        clear_on_changes(deps.bridge, cache, deps.store)
         if deps.plugins.purges_cdn:
             purge_cdn_on_changes(deps.bridge, deps.plugins)
     return create_app(deps.settings, store=deps.store, cache=cache)

@@ -125,6 +125,12 @@ def _wall_micros() -> int:
     return to_micros(utcnow())
 
 
+CHANGE_VISIBILITY_SLACK = 64
+"""Sequence numbers below a reader's last seen ``seq`` that :meth:`changed_since` looks at
+again: a write allocates its ``seq`` before it commits, so a slower concurrent writer with a
+smaller ``seq`` can become visible later."""
+
+
 class MongoServerStore:
     """:class:`~mcp_registry.shared.storage.port.ServerStore` on MongoDB database ``database``.
 
@@ -627,6 +633,26 @@ class MongoServerStore:
     def change_seq(self) -> int:
         """See :meth:`ServerStore.change_seq`."""
         return self._conn.call(lambda: self._current_seq(None))
+
+    def changed_since(self, seq: int, limit: int) -> list[ServerRecord] | None:
+        """See :meth:`ServerStore.changed_since`: concurrent writers may commit out of
+        ``seq`` order, so the window reaches ``CHANGE_VISIBILITY_SLACK`` below ``seq``."""
+        since = max(0, seq - CHANGE_VISIBILITY_SLACK)
+
+        def read() -> list[ServerRecord] | None:
+            docs = list(
+                self._versions().find(
+                    {"seq": {"$gt": since}},
+                    projection=RECORD_FIELDS,
+                    sort=[("seq", 1)],
+                    limit=limit + 1,
+                )
+            )
+            if len(docs) > limit:
+                return None
+            return [record_of(doc) for doc in docs]
+
+        return self._conn.call(read)
 
     def last_updated_at(self) -> datetime | None:
         """See :meth:`ServerStore.last_updated_at` (the ``updated_at`` index, descending)."""

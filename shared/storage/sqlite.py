@@ -407,6 +407,17 @@ class SqliteServerStore:
             row = conn.execute("SELECT value FROM counters WHERE name = 'seq'").fetchone()
         return int(row[0]) if row is not None else 0
 
+    def changed_since(self, seq: int, limit: int) -> list[ServerRecord] | None:
+        """See :meth:`ServerStore.changed_since` (the unique ``seq`` index; writes are
+        serialized, so visibility follows ``seq`` exactly)."""
+        with self._read() as conn:
+            rows = conn.execute(
+                SELECT_RECORDS + " WHERE v.seq > ? ORDER BY v.seq LIMIT ?", (seq, limit + 1)
+            ).fetchall()
+        if len(rows) > limit:
+            return None
+        return [_record(row) for row in rows]
+
     def last_updated_at(self) -> datetime | None:
         """See :meth:`ServerStore.last_updated_at` (``max`` over the updated_at index)."""
         with self._read() as conn:

@@ -31,7 +31,7 @@ def test_published_event_clears_the_response_cache(
         relay = OutboxRelay(d.store, writer)
         assert relay.run_once() == 1  # the first publish's event
 
-        clear_on_changes(reader, d.cache)
+        clear_on_changes(reader, d.cache, d.store)
         # Registering on a live connection schedules one resync (a full clear) right away;
         # let it pass so it cannot be mistaken for the event's effect.
         time.sleep(0.3)
