@@ -477,3 +477,31 @@ def test_a_wrong_method_is_answered_by_the_paths_owner(
     answered_by(reply, service, 405)
     allow = {m.strip() for m in (reply.header("allow") or "").split(",")}
     assert allowed in allow
+
+
+def test_public_reads_are_cached_and_a_publish_shows_up_soon(
+    ingress: Ingress, token: str
+) -> None:
+    path = "/v0/servers?search=ingress-cache&limit=5"
+    first = call(ingress, "GET", path)
+    answered_by(first, DISCOVERY, 200)
+    assert first.header("x-cache-status") in {"MISS", "EXPIRED", "REVALIDATED"}
+    # Cached for a second: a read right after the first is served by nginx.
+    eventually(
+        lambda: call(ingress, "GET", path).header("x-cache-status") == "HIT",
+        timeout=10,
+        what="a cache hit",
+    )
+    name = NAME + "-ingress-cache"
+    doc = {"$schema": SCHEMA, "name": name, "version": "1.0.0", "description": "Cached"}
+    answered_by(call(ingress, "POST", "/v0/publish", doc, token), PUBLISHING, 200)
+
+    def listed() -> bool:
+        return [s["server"]["name"] for s in call(ingress, "GET", path).json["servers"]] == [name]
+
+    eventually(listed, timeout=10, what="the publish visible through the ingress")
+    # Requests with credentials, and other services' answers, never come from the cache.
+    with_token = call(ingress, "GET", path, token=token)
+    assert with_token.header("x-cache-status") == "BYPASS"
+    health = call(ingress, "GET", "/v0/auth/none")
+    assert health.header("x-cache-status") == "BYPASS"
