@@ -30,7 +30,7 @@ LISTEN_PORT = 8080
 PATH_VARIABLE = "$registry_path"
 UPSTREAM_VARIABLE = "$registry_upstream"
 
-CACHE_PATH = "/tmp/mcp-registry-cache"
+CACHE_PATH = "/tmp/mcp-registry-cache"  # noqa: S108 (a path inside the nginx container)
 """Where the router caches public reads (``/tmp`` is the writable tmpfs of the compose service
 and the chart's pod)."""
 CACHE_ZONE = "registry_reads"

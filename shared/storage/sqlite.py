@@ -20,6 +20,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from mcp_registry.shared.errors import BadRequest, Conflict, NotFound, RegistryError, StorageError
 from mcp_registry.shared.storage import effects
 from mcp_registry.shared.storage.planning import (
@@ -60,13 +62,22 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def _load_document(text: str) -> Any:
+    """A stored server.json: orjson (several times faster on a page of 100), the standard
+    library for what it refuses (NaN, integers beyond 64 bits)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def _record(row: Sequence[Any]) -> ServerRecord:
     """A :class:`ServerRecord` from a row selected with ``SELECT_RECORDS``."""
     name, version, server, status, message, published, updated, changed, latest, seq = row
     return ServerRecord(
         name=name,
         version=version,
-        server=json.loads(server),
+        server=_load_document(server),
         status=_STATUS[status],
         status_message=message,
         published_at=from_micros(published),

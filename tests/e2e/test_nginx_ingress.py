@@ -479,9 +479,7 @@ def test_a_wrong_method_is_answered_by_the_paths_owner(
     assert allowed in allow
 
 
-def test_public_reads_are_cached_and_a_publish_shows_up_soon(
-    ingress: Ingress, token: str
-) -> None:
+def test_public_reads_are_cached_and_a_publish_shows_up_soon(ingress: Ingress, token: str) -> None:
     path = "/v0/servers?search=ingress-cache&limit=5"
     first = call(ingress, "GET", path)
     answered_by(first, DISCOVERY, 200)
