@@ -34,6 +34,10 @@ def _parse_list(raw: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in raw.split(",") if item.strip())
 
 
+WORKER_MODELS = ("asgi", "gthread")
+"""How each gunicorn worker serves HTTP (see ``shared/web/gunicorn_app.py``)."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every knob of the registry. Field ``foo_bar`` is read from ``MCP_REGISTRY_FOO_BAR``.
@@ -71,6 +75,12 @@ class Settings:
         default="", metadata={"doc": "GitHub OAuth app client id, shown on /health for the CLI"}
     )
     workers: int = field(default=2, metadata={"doc": "gunicorn worker processes"})
+    worker_model: str = field(
+        default="asgi",
+        metadata={
+            "doc": "asgi (uvicorn worker, the app in a thread pool) or gthread (gunicorn threads)"
+        },
+    )
     threads: int = field(
         default=4, metadata={"doc": "request threads per worker (requests whose head arrived)"}
     )
@@ -370,6 +380,8 @@ class Settings:
             )
         if self.workers < 1:
             raise ConfigError(f"{PREFIX}WORKERS: must be at least 1")
+        if self.worker_model not in WORKER_MODELS:
+            raise ConfigError(f"{PREFIX}WORKER_MODEL: one of {', '.join(WORKER_MODELS)}")
         if self.threads < 1:
             raise ConfigError(f"{PREFIX}THREADS: must be at least 1")
         for key, seconds in (

@@ -46,17 +46,35 @@ def gunicorn_options(
     keepalive: int = 5,
     header_timeout: float = 5.0,
     body_timeout: float = 10.0,
+    worker_model: str = "asgi",
+    max_body_bytes: int = 262_144,
 ) -> dict[str, Any]:
     """The options every registry process runs with.
 
-    Workers are threaded and keep connections alive (a cached response costs no close per
-    request); idle connections wait in each worker's poller, and a request only takes a thread
-    once its head has arrived (see :mod:`mcp_registry.shared.web.thread_worker`).
+    Either model keeps connections alive (a cached response costs no close per request) and
+    gives a request a thread only once its head has arrived, so slow and idle clients stall
+    nothing: ``asgi`` is uvicorn's worker with the app in a thread pool
+    (:mod:`mcp_registry.shared.web.asgi_worker`, the faster one here), ``gthread`` gunicorn's
+    threaded worker (:mod:`mcp_registry.shared.web.thread_worker`).
     """
+    chosen: type[Any]
+    if worker_model == "asgi":
+        from mcp_registry.shared.web.asgi_worker import asgi_worker_class
+
+        chosen = asgi_worker_class(
+            threads=threads,
+            max_body_bytes=max_body_bytes,
+            header_timeout=header_timeout,
+            body_timeout=body_timeout,
+        )
+    elif worker_model == "gthread":
+        chosen = worker_class(header_timeout=header_timeout, body_timeout=body_timeout)
+    else:
+        raise ValueError(f"unknown worker model {worker_model!r}")
     return {
         "bind": bind,
         "workers": workers,
-        "worker_class": worker_class(header_timeout=header_timeout, body_timeout=body_timeout),
+        "worker_class": chosen,
         "threads": threads,
         "preload_app": False,
         "loglevel": log_level,
@@ -89,6 +107,8 @@ def options_from_settings(
         keepalive=settings.http_keepalive,
         header_timeout=settings.http_header_timeout,
         body_timeout=settings.http_body_timeout,
+        worker_model=settings.worker_model,
+        max_body_bytes=settings.max_body_bytes,
     )
 
 
