@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from mcp_registry.cli.registry.bench_load import Generator, LoadResult, run_load
 from mcp_registry.cli.registry.bench_probe import get
 from mcp_registry.cli.registry.bench_publish import HttpPublisher
-from mcp_registry.cli.registry.bench_stack import Served, free_port
+from mcp_registry.cli.registry.bench_stack import Served, free_port, start_registry
 
 SBIN_DIRS = ("/usr/sbin", "/usr/local/sbin", "/sbin")
 START_TIMEOUT = 20.0
@@ -233,12 +233,14 @@ def mixed_load(
     )
 
 
+CACHE_ENTRIES = 2048
 SERVING_CONNECTIONS = 16
 MIXED_CONNECTIONS = 32
 MIXED_PUBLISHERS = 3
 INGRESS_VISIBILITY_PUBLISHES = 50
 
 SERVING_TARGETS = {
+    "asgi_over_gthread": "",
     "nginx_ratio": ">= 0.3",
     "ingress_ratio": ">= 0.8",
     "gzip_hit_ratio": ">= 1 (no dearer)",
@@ -314,7 +316,16 @@ def measure_serving(
     report["uncached_page_cpu_ms"] = page_cpu_ms(database_url, params)
 
     binary = nginx_binary()
-    urls = {"warm": warm.url + list_path}
+    # The other worker model on the same store, for the choice between them.
+    other = start_registry(
+        "warm-gthread",
+        data_dir=work_dir,
+        database_url=database_url,
+        workers=workers,
+        cache_entries=CACHE_ENTRIES,
+        extra_env={"MCP_REGISTRY_WORKER_MODEL": "gthread"},
+    )
+    urls = {"warm": warm.url + list_path, "warm_gthread": other.url + list_path}
     headers: dict[str, dict[str, str]] = {}
     if generator == "wrk":
         urls["warm_gzip"] = warm.url + list_path
@@ -344,10 +355,12 @@ def measure_serving(
             headers=headers,
         )
         report["serving_loads"] = {label: vars(load) for label, load in loads.items()}
+        report["asgi_over_gthread"] = loads["warm"].rps / loads["warm_gthread"].rps
         if "warm_gzip" in loads:
             report["gzip_hit_ratio"] = loads["warm_gzip"].rps / loads["warm"].rps
         if static is not None and ingress is not None:
             report["nginx_ratio"] = loads["warm"].rps / loads["nginx_static"].rps
+            report["gthread_nginx_ratio"] = loads["warm_gthread"].rps / loads["nginx_static"].rps
             report["ingress_ratio"] = loads["ingress"].rps / loads["nginx_static"].rps
             echo("j) publish -> visible through the ingress")
             publisher = HttpPublisher(ingress)
@@ -361,7 +374,7 @@ def measure_serving(
             report["ingress_publish_visible_p99_ms"] = visible.visible.p99_ms
             report["ingress_publish_visible_p50_ms"] = visible.visible.p50_ms
     finally:
-        for served in (static, ingress):
+        for served in (static, ingress, other):
             if served is not None:
                 served.stop()
     echo(f"k) reads with {MIXED_PUBLISHERS} publishers beside them, {MIXED_CONNECTIONS} in all")
