@@ -21,11 +21,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
+from mcp_registry.cli.registry.bench_catalog import server_name
 from mcp_registry.cli.registry.bench_load import Generator, LoadResult, run_load
-from mcp_registry.cli.registry.bench_probe import get
-from mcp_registry.cli.registry.bench_publish import HttpPublisher
+from mcp_registry.cli.registry.bench_probe import LatencySummary, get
+from mcp_registry.cli.registry.bench_publish import ANONYMOUS_NAMESPACE, HttpPublisher
 from mcp_registry.cli.registry.bench_stack import Served, free_port, start_registry
 
 SBIN_DIRS = ("/usr/sbin", "/usr/local/sbin", "/sbin")
@@ -238,6 +239,8 @@ SERVING_CONNECTIONS = 16
 MIXED_CONNECTIONS = 32
 MIXED_PUBLISHERS = 3
 INGRESS_VISIBILITY_PUBLISHES = 50
+INGRESS_HOT_PUBLISHES = 20
+HOT_VISIBLE_TIMEOUT = 10.0
 
 SERVING_TARGETS = {
     "asgi_over_gthread": "",
@@ -249,8 +252,38 @@ SERVING_TARGETS = {
     "slow_clients_answered": "10 of 10",
     "mixed_p99_ratio": "<= 3",
     "ingress_publish_visible_p99_ms": "< 1000",
+    "ingress_new_entry_visible_p99_ms": "",
     "uncached_page_cpu_ms": "<= 1",
 }
+
+
+def _anonymous(index: int) -> str:
+    """The name :class:`HttpPublisher` publishes for ``index``."""
+    return f"{ANONYMOUS_NAMESPACE}/{server_name(index).split('/')[1]}"
+
+
+def hot_visibility(ingress: Served, publisher: HttpPublisher, *, count: int) -> LatencySummary:
+    """Publish → visible through the ingress for a route the ingress has cached.
+
+    For each of ``count`` names published before (version ``0.6.0``), its ``latest`` route is
+    read through the ingress until nginx serves it from its cache; then ``0.7.0`` is published
+    and the route polled until it names the new version.
+    """
+    samples: list[float] = []
+    for index in range(count):
+        path = f"/v0/servers/{quote(_anonymous(index), safe='')}/versions/latest"
+        deadline = time.monotonic() + HOT_VISIBLE_TIMEOUT
+        while _fetch(ingress.url + path, {})[1].get("x-cache-status") != "HIT":
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{path} never came from the ingress cache")
+        publisher.publish(index, "0.7.0")
+        returned = time.perf_counter()
+        while b'"version":"0.7.0"' not in _fetch(ingress.url + path, {})[0]:
+            if time.perf_counter() - returned > HOT_VISIBLE_TIMEOUT:
+                raise RuntimeError(f"{path} 0.7.0 not visible through the ingress")
+            time.sleep(0.005)
+        samples.append((time.perf_counter() - returned) * 1000)
+    return LatencySummary.of(samples)
 
 
 def _fetch(url: str, headers: dict[str, str]) -> tuple[bytes, dict[str, str]]:
@@ -268,7 +301,8 @@ def _fetch(url: str, headers: dict[str, str]) -> tuple[bytes, dict[str, str]]:
 
 
 def page_cpu_ms(database_url: str, path_params: dict[str, str], samples: int = 200) -> float:
-    """CPU milliseconds to build and serialize one uncached list page, in this process."""
+    """CPU milliseconds to build and serialize one uncached list page, in this process
+    (store query, records, items, JSON): the least of five batches."""
     from mcp_registry.services.discovery.http_cache import render
     from mcp_registry.services.discovery.reads import Reads
     from mcp_registry.shared.storage.factory import open_store
@@ -277,10 +311,14 @@ def page_cpu_ms(database_url: str, path_params: dict[str, str], samples: int = 2
     try:
         reads = Reads(store)
         render(reads.list_servers(path_params), seq=0, is_list=True)  # warm the page cache
-        started = time.process_time()
-        for _ in range(samples):
-            render(reads.list_servers(path_params), seq=0, is_list=True)
-        return (time.process_time() - started) * 1000 / samples
+        # The least CPU of several batches: other processes on the machine only add to it.
+        batches: list[float] = []
+        for _ in range(5):
+            started = time.process_time()
+            for _ in range(samples // 5):
+                render(reads.list_servers(path_params), seq=0, is_list=True)
+            batches.append((time.process_time() - started) * 1000 / (samples // 5))
+        return min(batches)
     finally:
         store.close()
 
@@ -371,8 +409,10 @@ def measure_serving(
                 count=INGRESS_VISIBILITY_PUBLISHES,
                 version="0.6.0",
             )
-            report["ingress_publish_visible_p99_ms"] = visible.visible.p99_ms
-            report["ingress_publish_visible_p50_ms"] = visible.visible.p50_ms
+            hot = hot_visibility(ingress, publisher, count=INGRESS_HOT_PUBLISHES)
+            report["ingress_publish_visible_p99_ms"] = hot.p99_ms
+            report["ingress_publish_visible_p50_ms"] = hot.p50_ms
+            report["ingress_new_entry_visible_p99_ms"] = visible.visible.p99_ms
     finally:
         for served in (static, ingress, other):
             if served is not None:
