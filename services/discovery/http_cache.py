@@ -292,6 +292,10 @@ class ResponseCache:
             key, _ = self._entries.popitem(last=False)
             self._bytes -= self._sizes.pop(key)
 
+    def holds(self, key: str) -> bool:
+        """Whether an entry for ``key`` is held (fresh or not: a lookup decides that)."""
+        return key in self._entries
+
     def peek(self, key: str) -> RenderedResponse | None:
         """The entry held for ``key``, if any, without counting a lookup or catching up."""
         with self._lock:

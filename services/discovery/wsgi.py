@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import falcon
@@ -16,6 +17,7 @@ from mcp_registry.shared.events.consumer import EventSource, follow_events
 from mcp_registry.shared.events.subjects import SERVER_EVENTS
 from mcp_registry.shared.plugins.host import PluginHost
 from mcp_registry.shared.storage.port import ServerStore
+from mcp_registry.shared.web.paths import raw_path
 
 if TYPE_CHECKING:
     from mcp_registry.services.wiring import ProcessDeps
@@ -52,11 +54,51 @@ def purge_cdn_on_changes(source: EventSource, plugins: PluginHost) -> None:
     source.subscribe(SERVER_EVENTS, on_event, queue=CDN_PURGE_QUEUE)
 
 
-def build(deps: ProcessDeps) -> falcon.App[falcon.Request, falcon.Response]:
-    """The discovery app of this worker."""
+def memory_hits(cache: ResponseCache) -> Callable[[dict[str, Any]], bool]:
+    """Whether a request (WSGI environ) is a read the response cache holds an entry for.
+
+    The server may then run the app for it on its event loop instead of handing it to a
+    thread (:class:`~mcp_registry.shared.web.asgi_worker.WsgiOnAsgi`): the key is the one
+    :class:`~mcp_registry.services.discovery.resources.CachedReads` uses (raw path and query).
+    """
+
+    def check(environ: dict[str, Any]) -> bool:
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return False
+        path = raw_path(environ) or environ.get("PATH_INFO") or "/"
+        return cache.holds(f"{path}?{environ.get('QUERY_STRING', '')}")
+
+    return check
+
+
+def build(deps: ProcessDeps) -> falcon.App[falcon.Request, falcon.Response] | MemoryAwareApp:
+    """The discovery app of this worker.
+
+    On the embedded SQLite store, whose freshness check is a local read of microseconds, the
+    app carries ``serves_from_memory`` (see :func:`memory_hits`); a networked store would
+    block the server's event loop for a round trip per hit, so there it does not.
+    """
     cache = ResponseCache(deps.settings.response_cache_entries)
     if deps.bridge is not None:
         clear_on_changes(deps.bridge, cache, deps.store)
         if deps.plugins.purges_cdn:
             purge_cdn_on_changes(deps.bridge, deps.plugins)
-    return create_app(deps.settings, store=deps.store, cache=cache)
+    app = create_app(deps.settings, store=deps.store, cache=cache)
+    if deps.settings.effective_database_url.startswith("sqlite:"):
+        return MemoryAwareApp(app, memory_hits(cache))
+    return app
+
+
+class MemoryAwareApp:
+    """A WSGI app that can tell which requests it answers from memory."""
+
+    def __init__(
+        self, app: Callable[..., Iterable[bytes]], check: Callable[[dict[str, Any]], bool]
+    ) -> None:
+        self._app = app
+        self.serves_from_memory = check
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        return self._app(environ, start_response)

@@ -40,12 +40,20 @@ class WsgiOnAsgi:
     413 from ``Content-Length`` and what it got), each read within ``body_timeout`` seconds.
     The environ carries ``RAW_URI`` (the path as sent, ``%2F`` kept) like gunicorn's.
     Responses are collected in the thread and sent in one piece: the registry's are small.
+
+    When ``app`` has ``serves_from_memory(environ)`` and it says yes, the request runs on the
+    event loop itself: the same app code, without the hand-over to a thread and back. (An
+    entry that turns out stale is re-rendered there once; that blocks the loop for one
+    render, the price of skipping the hand-over on every hit.)
     """
 
     def __init__(
         self, app: WSGIApp, *, threads: int, max_body_bytes: int, body_timeout: float
     ) -> None:
         self._app = app
+        self._inline: Callable[[dict[str, Any]], bool] | None = getattr(
+            app, "serves_from_memory", None
+        )
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="wsgi")
         self._max_body = max_body_bytes
         self._body_timeout = body_timeout
@@ -71,8 +79,12 @@ class WsgiOnAsgi:
             body += message.get("body", b"")
             more = message.get("more_body", False)
         environ = _environ(scope, bytes(body))
-        loop = asyncio.get_running_loop()
-        status, headers, chunks = await loop.run_in_executor(self._pool, self._run, environ)
+        if self._inline is not None and self._inline(environ):
+            # A response the app holds in memory: cheaper here than the trip to a thread.
+            status, headers, chunks = self._run(environ)
+        else:
+            loop = asyncio.get_running_loop()
+            status, headers, chunks = await loop.run_in_executor(self._pool, self._run, environ)
         await _send(send, status, headers, b"".join(chunks))
 
     def _run(self, environ: dict[str, Any]) -> tuple[int, list[tuple[bytes, bytes]], list[bytes]]:
