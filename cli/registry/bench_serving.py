@@ -342,6 +342,17 @@ def measure_serving(
     from mcp_registry.cli.registry.bench_slow_clients import check_slow_clients
 
     report: dict[str, object] = {}
+    # The Python generator runs a process per connection: keep its loads small.
+    serving_connections = SERVING_CONNECTIONS if generator == "wrk" else 2 * workers
+    mixed_connections = MIXED_CONNECTIONS if generator == "wrk" else 4 * workers
+    if generator != "wrk":
+        notes.append(
+            f"Python load generator: serving loads at {serving_connections} connections and the "
+            f"mixed load at {mixed_connections}, not {SERVING_CONNECTIONS} and {MIXED_CONNECTIONS}"
+        )
+    # Short runs (smoke tests) publish fewer entries through the ingress.
+    hot_count = max(2, min(INGRESS_HOT_PUBLISHES, int(duration * 2)))
+    new_count = max(5, min(INGRESS_VISIBILITY_PUBLISHES, int(duration * 5)))
     identity_body, identity_headers = _fetch(warm.url + list_path, {})
     gzip_body, _ = _fetch(warm.url + list_path, {"Accept-Encoding": "gzip"})
     report["gzip_size_ratio"] = len(gzip_body) / len(identity_body)
@@ -383,12 +394,12 @@ def measure_serving(
         urls["ingress"] = ingress.url + list_path
     try:
         rounds = max(1, min(5, int(duration // 2)))
-        echo(f"i) {', '.join(urls)} at {SERVING_CONNECTIONS} connections, {rounds} rounds")
+        echo(f"i) {', '.join(urls)} at {serving_connections} connections, {rounds} rounds")
         loads = interleaved_loads(
             urls,
             duration=duration,
             rounds=rounds,
-            connections=SERVING_CONNECTIONS,
+            connections=serving_connections,
             generator=generator,
             headers=headers,
         )
@@ -406,10 +417,10 @@ def measure_serving(
                 ingress,
                 publisher,
                 n_servers=n_servers,
-                count=INGRESS_VISIBILITY_PUBLISHES,
+                count=new_count,
                 version="0.6.0",
             )
-            hot = hot_visibility(ingress, publisher, count=INGRESS_HOT_PUBLISHES)
+            hot = hot_visibility(ingress, publisher, count=hot_count)
             report["ingress_publish_visible_p99_ms"] = hot.p99_ms
             report["ingress_publish_visible_p50_ms"] = hot.p50_ms
             report["ingress_new_entry_visible_p99_ms"] = visible.visible.p99_ms
@@ -417,12 +428,12 @@ def measure_serving(
         for served in (static, ingress, other):
             if served is not None:
                 served.stop()
-    echo(f"k) reads with {MIXED_PUBLISHERS} publishers beside them, {MIXED_CONNECTIONS} in all")
+    echo(f"k) reads with {MIXED_PUBLISHERS} publishers beside them, {mixed_connections} in all")
     mixed = mixed_load(
         warm,
         list_path,
         duration=duration,
-        connections=MIXED_CONNECTIONS,
+        connections=mixed_connections,
         publishers=MIXED_PUBLISHERS,
         generator=generator,
         n_servers=n_servers,

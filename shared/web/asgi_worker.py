@@ -154,6 +154,9 @@ def _environ(scope: Scope, body: bytes) -> dict[str, Any]:
         key = key if key in ("CONTENT_LENGTH", "CONTENT_TYPE") else "HTTP_" + key
         text = value.decode("latin-1")
         environ[key] = environ[key] + "," + text if key in environ else text
+    if body and "CONTENT_LENGTH" not in environ:
+        # A chunked body, already read: its length is known now (the app bounds bodies by it).
+        environ["CONTENT_LENGTH"] = str(len(body))
     return environ
 
 
