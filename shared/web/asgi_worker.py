@@ -4,7 +4,7 @@ gunicorn still supervises the processes (workers, graceful stop, ``child_exit`` 
 metrics). In each worker, uvicorn parses HTTP with httptools on an event loop and keeps
 connections alive; the WSGI app runs in a thread pool through :class:`WsgiOnAsgi`. Reading
 a request head costs no thread, so slow and idle clients stall nothing. Measured against
-gunicorn's threaded worker on the cached list page, this serves about 1.6 times as many
+gunicorn's threaded worker on the cached list page, this served 1.1 to 1.5 times as many
 requests per second (docs/performance.md).
 
 Timeouts (the settings ``http_header_timeout``, ``http_body_timeout``, ``http_keepalive``):
