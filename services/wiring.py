@@ -10,8 +10,6 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-import falcon
-
 from mcp_registry.services.composition import RouteDispatcher, WSGIApp
 from mcp_registry.services.route_table import (
     DISCOVERY,
@@ -126,8 +124,10 @@ def build_service(name: str, deps: ProcessDeps) -> WSGIApp:
             f"unknown service {name!r}; available: {', '.join(available_services())}"
         ) from None
     app = builder(deps)
-    if isinstance(app, falcon.App):
-        app.add_route(READY_PATH, ReadinessResource(readiness_checks(deps)))
+    # Falcon apps, and wrappers of one (discovery's MemoryAwareApp), take the probe route.
+    add_route = getattr(app, "add_route", None)
+    if add_route is not None:
+        add_route(READY_PATH, ReadinessResource(readiness_checks(deps)))
     return app
 
 

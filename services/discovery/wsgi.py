@@ -90,13 +90,20 @@ def build(deps: ProcessDeps) -> falcon.App[falcon.Request, falcon.Response] | Me
 
 
 class MemoryAwareApp:
-    """A WSGI app that can tell which requests it answers from memory."""
+    """A falcon app that can tell which requests it answers from memory (falcon's ``App``
+    takes no new attributes); ``add_route`` reaches the wrapped app."""
 
     def __init__(
-        self, app: Callable[..., Iterable[bytes]], check: Callable[[dict[str, Any]], bool]
+        self,
+        app: falcon.App[falcon.Request, falcon.Response],
+        check: Callable[[dict[str, Any]], bool],
     ) -> None:
         self._app = app
         self.serves_from_memory = check
+
+    def add_route(self, uri_template: str, resource: object) -> None:
+        """Add a route to the wrapped app (the process wiring adds ``/ready``)."""
+        self._app.add_route(uri_template, resource)
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]

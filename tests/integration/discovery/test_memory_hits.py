@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import falcon
+
 from mcp_registry.services.composition import RouteDispatcher
 from mcp_registry.services.discovery.wsgi import MemoryAwareApp, memory_hits
 from tests.integration.discovery.conftest import MakeDiscovery
@@ -35,11 +37,9 @@ def test_a_read_counts_as_a_memory_hit_once_the_cache_holds_it(
     assert check(environ("GET", "/v0/servers", "limit=5"))
     assert not check(environ("GET", "/v0/servers", "limit=6"))
 
-    def app(env: dict[str, Any], start_response: Any) -> list[bytes]:
-        return []
-
-    composed = RouteDispatcher(
-        {"discovery": MemoryAwareApp(app, check), "publishing": app}, fallback="discovery"
-    )
+    app: falcon.App[falcon.Request, falcon.Response] = falcon.App()
+    wrapped = MemoryAwareApp(app, check)
+    wrapped.add_route("/probe", object())  # reaches the falcon app
+    composed = RouteDispatcher({"discovery": wrapped, "publishing": app}, fallback="discovery")
     assert composed.serves_from_memory(environ("GET", detail))
     assert not composed.serves_from_memory(environ("GET", "/v0/servers", "limit=7"))
