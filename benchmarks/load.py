@@ -86,10 +86,23 @@ def parse_wrk(output: str) -> LoadResult:
     )
 
 
-def _run_wrk(url: str, duration: float, connections: int) -> LoadResult:
+def _run_wrk(
+    url: str, duration: float, connections: int, headers: dict[str, str] | None = None
+) -> LoadResult:
     seconds = max(1, round(duration))
+    extra = [arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")]
     completed = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s", url],
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "--timeout",
+            "10s",
+            *extra,
+            url,
+        ],
         check=True,
         capture_output=True,
         text=True,
@@ -173,8 +186,18 @@ def combine(results: list[LoadResult]) -> LoadResult:
     )
 
 
-def run_load(url: str, *, duration: float, connections: int, generator: Generator) -> LoadResult:
-    """Load ``url`` for ``duration`` seconds with ``connections`` concurrent clients."""
+def run_load(
+    url: str,
+    *,
+    duration: float,
+    connections: int,
+    generator: Generator,
+    headers: dict[str, str] | None = None,
+) -> LoadResult:
+    """Load ``url`` for ``duration`` seconds with ``connections`` concurrent clients
+    (``headers`` on every request: wrk only)."""
     if generator == "wrk":
-        return _run_wrk(url, duration, connections)
+        return _run_wrk(url, duration, connections, headers)
+    if headers:
+        raise ValueError("request headers need the wrk load generator")
     return _run_python(url, duration, connections)

@@ -43,6 +43,7 @@ from benchmarks.reads import (
     sync,
 )
 from benchmarks.seed import seed
+from benchmarks.serving import measure_serving, serving_rows
 from benchmarks.stack import Served, start_ceiling, start_registry
 from mcp_registry.shared.auth.signing_keys import KeyDirectory
 from mcp_registry.shared.clock import format_rfc3339
@@ -217,6 +218,18 @@ def _measure(run: _Run, stack: ExitStack, echo: Callable[[str], None]) -> dict[s
         generator=generator,
     )
     ceiling.stop()
+    serving = measure_serving(
+        warm=warm,
+        work_dir=run.work_dir,
+        database_url=url,
+        list_path=LIST_PATH,
+        duration=options.duration,
+        workers=options.workers,
+        n_servers=options.servers,
+        generator=generator,
+        notes=run.notes,
+        echo=echo,
+    )
     warm_load, cold_load, ceiling_load = loads["warm"], loads["cold"], loads["ceiling"]
     body_bytes = (run.work_dir / "ceiling-body.json").stat().st_size
     echo("c) deep paging; d) search (response cache off)")
@@ -286,6 +299,7 @@ def _measure(run: _Run, stack: ExitStack, echo: Callable[[str], None]) -> dict[s
             "push": asdict(push),
             "memory": [{**asdict(p), "growth_mb": p.growth_mb} for p in points],
         },
+        **serving,
     }
     return report
 
@@ -365,6 +379,7 @@ def table(report: dict[str, Any]) -> str:
         ("webhook_delivered_p99_ms", report["webhook_delivered_p99_ms"], ""),
         ("mirror_visible_p99_ms", report["mirror_visible_p99_ms"], ""),
     ]
+    rows += serving_rows(report)
     for point in details["memory"]:
         rows.append((f"rss MiB/worker at {point['versions']} versions", point["rss_mb"], ""))
     if report["rss_growth_exponent"] is not None:

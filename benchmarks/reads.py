@@ -67,12 +67,19 @@ def load_list(
 
 
 def interleaved_loads(
-    urls: dict[str, str], *, duration: float, rounds: int, connections: int, generator: Generator
+    urls: dict[str, str],
+    *,
+    duration: float,
+    rounds: int,
+    connections: int,
+    generator: Generator,
+    headers: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, LoadResult]:
     """(a, b) Load each URL for ``duration`` seconds in total, in ``rounds`` alternating slices.
 
     Alternating spreads whatever else the machine is doing over every target alike, so the
-    ratios between them hold even when the absolute numbers do not.
+    ratios between them hold even when the absolute numbers do not. ``headers`` maps a label
+    to the request headers of its load.
     """
     for url in urls.values():
         fetch(url)  # render once: a response cache, if any, is warm from here on
@@ -80,7 +87,11 @@ def interleaved_loads(
     for _ in range(rounds):
         for label, url in urls.items():
             result = run_load(
-                url, duration=duration / rounds, connections=connections, generator=generator
+                url,
+                duration=duration / rounds,
+                connections=connections,
+                generator=generator,
+                headers=(headers or {}).get(label),
             )
             slices[label].append(result)
     return {label: combine(results) for label, results in slices.items()}

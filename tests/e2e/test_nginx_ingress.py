@@ -531,3 +531,29 @@ def test_cors_headers_pass_through_the_ingress(ingress: Ingress) -> None:
     assert reply.header("access-control-allow-origin") == "*"
     exposed = {h.strip() for h in (reply.header("access-control-expose-headers") or "").split(",")}
     assert {"ETag", "Last-Modified", "Retry-After", "Location"} <= exposed
+
+
+def test_public_reads_are_cached_and_a_publish_shows_up_soon(ingress: Ingress, token: str) -> None:
+    path = "/v0/servers?search=ingress-cache&limit=5"
+    first = call(ingress, "GET", path)
+    answered_by(first, DISCOVERY, 200)
+    assert first.header("x-cache-status") in {"MISS", "EXPIRED", "REVALIDATED"}
+    # Cached for a second: a read right after the first is served by nginx.
+    eventually(
+        lambda: call(ingress, "GET", path).header("x-cache-status") == "HIT",
+        timeout=10,
+        what="a cache hit",
+    )
+    name = NAME + "-ingress-cache"
+    doc = {"$schema": SCHEMA, "name": name, "version": "1.0.0", "description": "Cached"}
+    answered_by(call(ingress, "POST", "/v0/publish", doc, token), PUBLISHING, 200)
+
+    def listed() -> bool:
+        return [s["server"]["name"] for s in call(ingress, "GET", path).json["servers"]] == [name]
+
+    eventually(listed, timeout=10, what="the publish visible through the ingress")
+    # Requests with credentials, and other services' answers, never come from the cache.
+    with_token = call(ingress, "GET", path, token=token)
+    assert with_token.header("x-cache-status") == "BYPASS"
+    health = call(ingress, "GET", "/v0/auth/none")
+    assert health.header("x-cache-status") == "BYPASS"

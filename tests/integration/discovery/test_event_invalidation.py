@@ -39,7 +39,7 @@ def test_published_event_clears_the_response_cache(
             assert len(d.cache) == 2
 
         fill_cache()
-        clear_on_changes(reader, d.cache)
+        clear_on_changes(reader, d.cache, d.store)
         # Registering on a live connection schedules one resync (a full clear) right away;
         # wait for it, so it cannot be mistaken for the event's effect.
         wait_until(lambda: len(d.cache) == 0, timeout=5, what="the resync of registering")

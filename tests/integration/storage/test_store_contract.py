@@ -850,3 +850,21 @@ def test_concurrent_status_changes_keep_one_latest(make_store: MakeStore) -> Non
     last = store.last_updated_at()
     assert last is not None
     assert last > T0
+
+
+def test_changed_since_returns_the_records_changed_after_a_seq(make_store: MakeStore) -> None:
+    store = make_store()
+    clock = Ticker()
+    publish(store, "1.0.0", clock(), name="io.github.a/one")
+    before = store.change_seq()
+    publish(store, "1.0.0", clock())
+    publish(store, "2.0.0", clock())  # 1.0.0 loses latest: changed too
+    changed = store.changed_since(before, limit=10)
+    assert changed is not None
+    found = {(r.name, r.version) for r in changed}
+    # A backend may look a little further back (late-visible writes), never less far.
+    assert found - {("io.github.a/one", "1.0.0")} == {(NAME, "1.0.0"), (NAME, "2.0.0")}
+    assert [r.seq for r in changed] == sorted(r.seq for r in changed)
+    latest = {r.version: r.is_latest for r in changed if r.name == NAME}
+    assert latest == {"1.0.0": False, "2.0.0": True}, "records as they are now"
+    assert store.changed_since(0, limit=1) is None, "more than the limit"

@@ -37,6 +37,10 @@ def test_values_are_parsed_by_field_type() -> None:
         ("MCP_REGISTRY_ENABLE_ANONYMOUS_AUTH", "maybe", "true/false"),
         ("MCP_REGISTRY_SERVER_ADDRESS", "8080", "host:port"),
         ("MCP_REGISTRY_DATABASE_URL", "postgres://x", "scheme"),
+        ("MCP_REGISTRY_THREADS", "0", "at least 1"),
+        ("MCP_REGISTRY_HTTP_HEADER_TIMEOUT", "0", "between 0 and 3600"),
+        ("MCP_REGISTRY_HTTP_BODY_TIMEOUT", "-1", "between 0 and 3600"),
+        ("MCP_REGISTRY_HTTP_KEEPALIVE", "1.5", "MCP_REGISTRY_HTTP_KEEPALIVE"),
     ],
 )
 def test_bad_values_name_the_variable(key: str, value: str, message: str) -> None:

@@ -6,9 +6,9 @@ from mcp_registry.services.discovery.http_cache import RenderedResponse, Respons
 from mcp_registry.services.discovery.reads import ReadResult
 
 
-def body_of(size: int) -> RenderedResponse:
+def body_of(size: int, seq: int = 1) -> RenderedResponse:
     # {"x":"..."} is 8 bytes of JSON around the string.
-    return render(ReadResult({"x": "a" * (size - 8)}, None, ()), seq=1, is_list=True)
+    return render(ReadResult({"x": "a" * (size - 8)}, None, ()), seq=seq, is_list=True)
 
 
 def test_least_recently_used_entries_leave_when_bytes_run_out() -> None:
@@ -40,7 +40,7 @@ def test_a_body_larger_than_the_budget_is_served_but_not_kept() -> None:
 def test_replacing_an_entry_and_clearing_keep_the_byte_count_exact() -> None:
     cache = ResponseCache(max_entries=10, max_bytes=1000)
     cache.get_or_render("k", 1, lambda: body_of(100))
-    cache.get_or_render("k", 2, lambda: body_of(300))
+    cache.get_or_render("k", 2, lambda: body_of(300, seq=2))
     assert cache.size_bytes == 300
     cache.clear()
     assert (len(cache), cache.size_bytes) == (0, 0)

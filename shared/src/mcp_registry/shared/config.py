@@ -38,6 +38,10 @@ def _parse_list(raw: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in raw.split(",") if item.strip())
 
 
+WORKER_MODELS = ("asgi", "gthread")
+"""How each gunicorn worker serves HTTP (see ``shared/web/gunicorn_app.py``)."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every knob of the registry. Field ``foo_bar`` is read from ``MCP_REGISTRY_FOO_BAR``.
@@ -111,6 +115,26 @@ class Settings:
         default="", metadata={"doc": "GitHub OAuth app client id, shown on /health for the CLI"}
     )
     workers: int = field(default=2, metadata={"doc": "gunicorn worker processes"})
+    worker_model: str = field(
+        default="asgi",
+        metadata={
+            "doc": "asgi (uvicorn worker, the app in a thread pool) or gthread (gunicorn threads)"
+        },
+    )
+    threads: int = field(
+        default=4, metadata={"doc": "request threads per worker (requests whose head arrived)"}
+    )
+    http_keepalive: int = field(
+        default=5,
+        metadata={"doc": "seconds an idle connection (kept alive, or silent) stays open"},
+    )
+    http_header_timeout: float = field(
+        default=5.0, metadata={"doc": "seconds a client has to send a whole request head"}
+    )
+    http_body_timeout: float = field(
+        default=10.0,
+        metadata={"doc": "seconds each read of a request body, or the response write, may wait"},
+    )
     max_body_bytes: int = field(
         default=262_144, metadata={"doc": "largest request body accepted, in bytes"}
     )
@@ -473,6 +497,17 @@ class Settings:
             )
         if self.workers < 1:
             raise ConfigError(f"{PREFIX}WORKERS: must be at least 1")
+        if self.worker_model not in WORKER_MODELS:
+            raise ConfigError(f"{PREFIX}WORKER_MODEL: one of {', '.join(WORKER_MODELS)}")
+        if self.threads < 1:
+            raise ConfigError(f"{PREFIX}THREADS: must be at least 1")
+        for key, seconds in (
+            ("HTTP_KEEPALIVE", self.http_keepalive),
+            ("HTTP_HEADER_TIMEOUT", self.http_header_timeout),
+            ("HTTP_BODY_TIMEOUT", self.http_body_timeout),
+        ):
+            if not 0 < seconds <= 3600:
+                raise ConfigError(f"{PREFIX}{key}: must be between 0 and 3600 seconds")
         if self.max_body_bytes < 1024:
             raise ConfigError(f"{PREFIX}MAX_BODY_BYTES: must be at least 1024")
         if self.token_lifetime < 1:

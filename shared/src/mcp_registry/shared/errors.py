@@ -112,6 +112,13 @@ class PayloadTooLarge(RegistryError):
     title = "Payload Too Large"
 
 
+class RequestTimeout(RegistryError):
+    """The client stopped sending its request body (the body read timeout passed)."""
+
+    status = 408
+    title = "Request Timeout"
+
+
 class UpstreamUnavailable(RegistryError):
     """A dependency (NATS peer, package registry, resolver) did not answer in time; retryable."""
 

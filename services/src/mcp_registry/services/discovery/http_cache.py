@@ -1,9 +1,10 @@
 """HTTP caching of public reads: validators, Cache-Control, surrogate keys, a response cache.
 
-A cached entry remembers the store's change sequence it was rendered at and is only served
-while that sequence is current, so a reader never sees a response older than the last write
-that returned (one cheap lookup per request). NATS events additionally clear the cache so
-memory is released and CDN purges can be triggered.
+A cached entry is only served while nothing it depends on has changed: every lookup reads the
+store's change sequence (one cheap lookup), and when it moved the cache asks the store which
+records changed since and drops the entries whose :class:`~.cache_scope.Scope` they touch, so
+a reader never sees a response older than the last write that returned, and a publish leaves
+the responses it does not change in place.
 """
 
 from __future__ import annotations
@@ -11,15 +12,24 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from typing import Any
 
+import orjson
+
+from mcp_registry.services.discovery import encodings
+from mcp_registry.services.discovery.cache_scope import EVERYTHING, Scope
 from mcp_registry.services.discovery.reads import ReadResult
 from mcp_registry.shared.config import Settings
+from mcp_registry.shared.storage.records import ServerRecord
 from mcp_registry.shared.web.metrics import record_cache_lookup
+
+Changes = Callable[[int, int], list[ServerRecord] | None]
+"""``ServerStore.changed_since``: the records changed after a sequence, None past a limit."""
 
 MAX_SURROGATE_HEADER = 8192
 """CDNs cap the Surrogate-Key header (Fastly: 16 KiB); stay well below."""
@@ -44,6 +54,28 @@ class RenderedResponse:
     modified_exactly: datetime | None
     surrogate_key: str
     seq: int
+    scope: Scope = EVERYTHING
+    _encoded: dict[str, tuple[bytes, str]] = field(default_factory=dict, compare=False, repr=False)
+
+    def representation(self, coding: str) -> tuple[bytes, str, str]:
+        """``(body, etag, coding)`` of the representation to send for a chosen ``coding``.
+
+        Each coding is computed once per rendered response and kept with it (the cache holds
+        the compressed bytes). Small bodies are always sent as identity.
+        """
+        if coding == encodings.IDENTITY or len(self.body) < encodings.MIN_COMPRESSED_SIZE:
+            return self.body, self.etag, encodings.IDENTITY
+        known = self._encoded.get(coding)
+        if known is None:
+            # Two threads may both encode once; the results are identical bytes.
+            known = (encodings.encode(self.body, coding), encodings.variant_etag(self.etag, coding))
+            self._encoded[coding] = known
+        return known[0], known[1], coding
+
+    @property
+    def size(self) -> int:
+        """Bytes held: the identity body and every encoded one made so far."""
+        return len(self.body) + sum(len(body) for body, _ in self._encoded.values())
 
     def dates_reliable(self, now: datetime) -> bool:
         """Whether ``Last-Modified`` may be sent (and ``If-Modified-Since`` honoured) at ``now``.
@@ -59,11 +91,30 @@ class RenderedResponse:
         )
 
 
+def encode_json(body: Any) -> bytes:
+    """Compact UTF-8 JSON; orjson, or the standard library for what orjson refuses (integers
+    beyond 64 bits in a stored server.json)."""
+    try:
+        return orjson.dumps(body)
+    except TypeError:
+        return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+
+
 def render(result: ReadResult, *, seq: int, is_list: bool) -> RenderedResponse:
     """Serialize a read result once; the ETag is a hash of the exact bytes (strong)."""
-    body = json.dumps(result.body, separators=(",", ":"), ensure_ascii=False).encode()
+    if result.scope is not None:
+        scope = result.scope
+    elif is_list:
+        scope = EVERYTHING
+    else:
+        scope = Scope(names=frozenset(result.names)) if result.names else EVERYTHING
     return render_bytes(
-        body, last_modified=result.last_modified, names=result.names, seq=seq, is_list=is_list
+        encode_json(result.body),
+        last_modified=result.last_modified,
+        names=result.names,
+        seq=seq,
+        is_list=is_list,
+        scope=scope,
     )
 
 
@@ -74,18 +125,28 @@ def render_bytes(
     names: tuple[str, ...],
     seq: int,
     is_list: bool,
+    scope: Scope = EVERYTHING,
 ) -> RenderedResponse:
     """A response over already-rendered ``body`` (JSON or HTML): the same validators and
-    surrogate keys as :func:`render`, so pages and API answers cache alike."""
+    surrogate keys as :func:`render`, so pages and API answers cache alike.
+
+    Surrogate keys: a list carries only :data:`LIST_SURROGATE_KEY` (every change purges it),
+    a detail response the keys of the names it shows. ``scope`` says which changes make the
+    response stale (default: any).
+    """
     etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
-    keys = [LIST_SURROGATE_KEY] if is_list else []
-    size = len(LIST_SURROGATE_KEY)
-    for name in names:
-        key = surrogate_key_for(name)
-        size += len(key) + 1
-        if size > MAX_SURROGATE_HEADER:
-            break
-        keys.append(key)
+    if is_list:
+        surrogate = LIST_SURROGATE_KEY
+    else:
+        keys: list[str] = []
+        size = 0
+        for name in names:
+            key = surrogate_key_for(name)
+            size += len(key) + 1
+            if size > MAX_SURROGATE_HEADER:
+                break
+            keys.append(key)
+        surrogate = " ".join(keys)
     modified_at = last_modified.replace(microsecond=0) if last_modified else None
     return RenderedResponse(
         body=body,
@@ -93,8 +154,9 @@ def render_bytes(
         last_modified=format_datetime(modified_at, usegmt=True) if modified_at else None,
         last_modified_at=modified_at,
         modified_exactly=last_modified,
-        surrogate_key=" ".join(keys),
+        surrogate_key=surrogate,
         seq=seq,
+        scope=scope,
     )
 
 
@@ -118,12 +180,16 @@ def not_modified(
     if_modified_since: str | None,
     *,
     dates_reliable: bool = True,
+    etag: str | None = None,
 ) -> bool:
     """RFC 9110 §13.2.2: If-None-Match wins; If-Modified-Since only when it is absent
     (and only when the date is a reliable validator, see :meth:`RenderedResponse.dates_reliable`).
+
+    ``etag`` is the entity tag of the representation chosen for this request (each content
+    coding has its own); default: the identity one.
     """
     if if_none_match is not None:
-        return etag_matches(rendered.etag, if_none_match)
+        return etag_matches(etag or rendered.etag, if_none_match)
     if dates_reliable and if_modified_since is not None and rendered.last_modified_at is not None:
         try:
             since = parsedate_to_datetime(if_modified_since)
@@ -141,12 +207,23 @@ the entry count alone would let a full sync of a large catalog grow every worker
 megabytes; with this budget a worker's memory stops growing with the catalog."""
 
 
+CHANGES_LIMIT = 1000
+"""Past this many changed records since the last look, the cache empties instead."""
+
+
 class ResponseCache:
-    """An LRU of rendered responses, valid only at the change sequence they saw.
+    """An LRU of rendered responses, kept across writes that do not change them.
+
+    The cache is *at* a change sequence: its entries are correct as of that sequence. A lookup
+    at a greater sequence first catches up: with ``changes`` (the store's ``changed_since``)
+    it drops only the entries a changed record affects (see :mod:`.cache_scope`), without it
+    (or past :data:`CHANGES_LIMIT` records) it drops everything. A response rendered at an
+    older sequence than the cache is at is served but not kept.
 
     Bounded twice: at most ``max_entries`` responses and at most ``max_bytes`` of bodies
     (least recently used entries leave first; a body larger than the budget is not kept).
-    Lookups are counted in ``hits``/``misses`` and in the process's metrics.
+    Lookups are counted in ``hits``/``misses`` and in the process's metrics; ``dropped``
+    counts entries a write invalidated.
     """
 
     def __init__(self, max_entries: int, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
@@ -154,20 +231,36 @@ class ResponseCache:
         self._max_bytes = max_bytes
         self._bytes = 0
         self._entries: OrderedDict[str, RenderedResponse] = OrderedDict()
+        self._sizes: dict[str, int] = {}
         self._lock = threading.Lock()
+        self._seq: int | None = None
         self.hits = 0
         self.misses = 0
+        self.dropped = 0
 
     def get_or_render(
-        self, key: str, seq: int, produce: Callable[[], RenderedResponse]
+        self,
+        key: str,
+        seq: int,
+        produce: Callable[[], RenderedResponse],
+        changes: Changes | None = None,
     ) -> RenderedResponse:
-        """The cached response for ``key`` at ``seq``, else ``produce()`` (then cached)."""
+        """The cached response for ``key`` as of ``seq``, else ``produce()`` (then cached).
+
+        ``produce`` must render at ``seq`` or later (read ``seq`` before the data).
+        """
         if self._max <= 0:
             return produce()
         with self._lock:
+            self._catch_up(seq, changes)
             entry = self._entries.get(key)
-            if entry is not None and entry.seq == seq:
+            if entry is not None:
                 self._entries.move_to_end(key)
+                size = entry.size  # grows once per coding the first requests asked for
+                if size != self._sizes[key]:
+                    self._bytes += size - self._sizes[key]
+                    self._sizes[key] = size
+                    self._evict()
                 self.hits += 1
                 record_cache_lookup(hit=True)
                 return entry
@@ -177,15 +270,60 @@ class ResponseCache:
         if len(rendered.body) > self._max_bytes:
             return rendered
         with self._lock:
-            previous = self._entries.pop(key, None)
-            if previous is not None:
-                self._bytes -= len(previous.body)
+            self._catch_up(rendered.seq, changes)
+            if rendered.seq != self._seq:
+                return rendered  # older than what the cache already reflects
+            if self._entries.pop(key, None) is not None:
+                self._bytes -= self._sizes.pop(key)
             self._entries[key] = rendered
-            self._bytes += len(rendered.body)
-            while len(self._entries) > self._max or self._bytes > self._max_bytes:
-                _, evicted = self._entries.popitem(last=False)
-                self._bytes -= len(evicted.body)
+            self._sizes[key] = rendered.size
+            self._bytes += rendered.size
+            self._evict()
         return rendered
+
+    def catch_up(self, seq: int, changes: Changes | None) -> None:
+        """Drop what changed up to ``seq`` now (on a change event: memory goes promptly)."""
+        with self._lock:
+            self._catch_up(seq, changes)
+
+    def _catch_up(self, seq: int, changes: Changes | None) -> None:
+        if self._seq is not None and seq <= self._seq:
+            return
+        if self._seq is None or not self._entries:
+            self._seq = seq
+            return
+        changed = changes(self._seq, CHANGES_LIMIT) if changes is not None else None
+        if changed is None:
+            self.dropped += len(self._entries)
+            self._clear()
+        else:
+            by_name: defaultdict[str, list[ServerRecord]] = defaultdict(list)
+            for record in changed:
+                by_name[record.name].append(record)
+            stale = [
+                key
+                for key, entry in self._entries.items()
+                if any(entry.scope.affected_by(n, rs) for n, rs in by_name.items())
+            ]
+            for key in stale:
+                del self._entries[key]
+                self._bytes -= self._sizes.pop(key)
+            self.dropped += len(stale)
+        self._seq = seq
+
+    def _evict(self) -> None:
+        while self._entries and (len(self._entries) > self._max or self._bytes > self._max_bytes):
+            key, _ = self._entries.popitem(last=False)
+            self._bytes -= self._sizes.pop(key)
+
+    def holds(self, key: str) -> bool:
+        """Whether an entry for ``key`` is held (fresh or not: a lookup decides that)."""
+        return key in self._entries
+
+    def peek(self, key: str) -> RenderedResponse | None:
+        """The entry held for ``key``, if any, without counting a lookup or catching up."""
+        with self._lock:
+            return self._entries.get(key)
 
     @property
     def size_bytes(self) -> int:
@@ -193,10 +331,14 @@ class ResponseCache:
         return self._bytes
 
     def clear(self) -> None:
-        """Drop every entry (on a change event)."""
+        """Drop every entry (after a reconnection to NATS: events may have been missed)."""
         with self._lock:
-            self._entries.clear()
-            self._bytes = 0
+            self._clear()
+
+    def _clear(self) -> None:
+        self._entries.clear()
+        self._sizes.clear()
+        self._bytes = 0
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -7,10 +7,11 @@ Each function returns a :class:`ReadResult`: the JSON body plus what HTTP cachin
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from mcp_registry.services.discovery.cache_scope import Scope, detail_scope
 from mcp_registry.services.discovery.list_params import (
     PageMetadata,
     parse_include_deleted,
@@ -19,16 +20,18 @@ from mcp_registry.services.discovery.list_params import (
 from mcp_registry.shared.api_items import to_item
 from mcp_registry.shared.errors import ErrorDetail, NotFound
 from mcp_registry.shared.storage.port import ServerStore
-from mcp_registry.shared.storage.records import ServerRecord
+from mcp_registry.shared.storage.records import ListPage, ListQuery, ServerRecord
 
 
 @dataclass(frozen=True)
 class ReadResult:
-    """A response body and its caching facts."""
+    """A response body and its caching facts (``scope``: what a write must touch to change
+    it; None means the names in ``names``)."""
 
     body: dict[str, Any]
     last_modified: datetime | None
     names: tuple[str, ...]
+    scope: Scope | None = field(default=None, compare=False)
 
 
 def _newest(records: list[ServerRecord]) -> datetime | None:
@@ -42,6 +45,20 @@ def _names(records: list[ServerRecord]) -> tuple[str, ...]:
 def not_found(explanation: str) -> NotFound:
     """The official 404 (``Server not found``) with our explanation as its error message."""
     return NotFound("Server not found", [ErrorDetail(explanation)])
+
+
+def _list_scope(query: ListQuery, page: ListPage, names: tuple[str, ...]) -> Scope:
+    if query.updated_since is not None:
+        return Scope(everything=True)
+    return Scope(
+        names=frozenset(names),
+        listing=True,
+        low=query.after[0] if query.after else None,
+        high=page.items[-1].name if page.has_more and page.items else None,
+        search=query.search,
+        latest_only=query.latest_only,
+        include_deleted=query.include_deleted,
+    )
 
 
 class Reads:
@@ -67,7 +84,10 @@ class Reads:
             "servers": [to_item(r) for r in items],
             "metadata": PageMetadata(count=len(items), next_cursor=next_cursor).to_dict(),
         }
-        return ReadResult(body, self._store.last_updated_at(), _names(items))
+        names = _names(items)
+        return ReadResult(
+            body, self._store.last_updated_at(), names, _list_scope(request.query, page, names)
+        )
 
     def list_versions(self, name: str, params: Mapping[str, str]) -> ReadResult:
         """``GET /servers/{name}/versions``: every visible version, newest published first (as
@@ -82,7 +102,7 @@ class Reads:
             "metadata": {"count": len(records)},
         }
         # Versions hidden by the filter still count: deleting one changes this response.
-        return ReadResult(body, _newest(every), (name,))
+        return ReadResult(body, _newest(every), (name,), detail_scope(name))
 
     def get_version(self, name: str, version: str, params: Mapping[str, str]) -> ReadResult:
         """``GET /servers/{name}/versions/{version}``; ``latest`` names the latest version."""
@@ -94,4 +114,4 @@ class Reads:
         if record is None or (record.status == "deleted" and not include_deleted):
             what = f"server {name!r}" if version == "latest" else f"version {version!r} of {name!r}"
             raise not_found(f"{what} not found")
-        return ReadResult(to_item(record), record.updated_at, (name,))
+        return ReadResult(to_item(record), record.updated_at, (name,), detail_scope(name))

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import falcon
 
+from mcp_registry.services.discovery import encodings
 from mcp_registry.services.discovery.http_cache import (
     RenderedResponse,
     ResponseCache,
@@ -42,7 +43,10 @@ class CachedReads:
         seq = self._store.change_seq()
         key = f"{req.path}?{req.query_string}"
         rendered = self._cache.get_or_render(
-            key, seq, lambda: render(compute(), seq=seq, is_list=is_list)
+            key,
+            seq,
+            lambda: render(compute(), seq=seq, is_list=is_list),
+            self._store.changed_since,
         )
         self._apply(req, resp, rendered, rendered.dates_reliable(now))
 
@@ -59,7 +63,9 @@ class CachedReads:
         now = self._clock()
         seq = self._store.change_seq()
         key = f"page:{req.path}?{req.query_string}"
-        rendered = self._cache.get_or_render(key, seq, lambda: produce(seq))
+        rendered = self._cache.get_or_render(
+            key, seq, lambda: produce(seq), self._store.changed_since
+        )
         self._apply(req, resp, rendered, rendered.dates_reliable(now), media=media)
 
     def _apply(
@@ -71,7 +77,10 @@ class CachedReads:
         *,
         media: str = falcon.MEDIA_JSON,
     ) -> None:
-        resp.set_header("ETag", r.etag)
+        body, etag, coding = r.representation(encodings.choose(req.get_header("Accept-Encoding")))
+        resp.set_header("ETag", etag)
+        if coding != encodings.IDENTITY:
+            resp.set_header("Content-Encoding", coding)
         if dated and r.last_modified:
             resp.set_header("Last-Modified", r.last_modified)
         resp.set_header("Cache-Control", self._cache_control)
@@ -82,11 +91,12 @@ class CachedReads:
             req.get_header("If-None-Match"),
             req.get_header("If-Modified-Since"),
             dates_reliable=dated,
+            etag=etag,
         ):
             resp.status = falcon.HTTP_304
             return
         resp.content_type = media
-        resp.data = r.body
+        resp.data = body
 
 
 class ServersResource:

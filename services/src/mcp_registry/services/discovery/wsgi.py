@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import falcon
@@ -17,17 +18,20 @@ from mcp_registry.shared.event_model import SERVER_EVENTS
 from mcp_registry.shared.events.consumer import EventSource, follow_events
 from mcp_registry.shared.plugins.host import PluginHost
 from mcp_registry.shared.process_resources import ProcessResources
+from mcp_registry.shared.storage.port import ServerStore
+from mcp_registry.shared.web.paths import raw_path
 
 
-def clear_on_changes(source: EventSource, cache: ResponseCache) -> None:
-    """Empty ``cache`` on every domain event and after every (re)connection to NATS.
+def clear_on_changes(source: EventSource, cache: ResponseCache, store: ServerStore) -> None:
+    """Let ``cache`` drop what each domain event changed; empty it after every (re)connection.
 
-    Freshness does not depend on this (cached entries are checked against the store's change
-    sequence); it releases memory promptly and is where CDN purges hook in.
+    Freshness does not depend on this (every lookup checks the store's change sequence and
+    catches up itself); it releases memory promptly and is where CDN purges hook in. Only the
+    responses the changed records affect are dropped, never the whole cache for one event.
     """
 
     def on_event(subject: str, payload: dict[str, Any]) -> None:
-        cache.clear()
+        cache.catch_up(store.change_seq(), store.changed_since)
 
     follow_events(source, on_event, on_resync=cache.clear)
 
@@ -60,16 +64,38 @@ def wake_on_changes(source: EventSource, signal: ChangeSignal) -> None:
     source.subscribe(SERVER_EVENTS, on_event)
 
 
-def build(deps: ProcessResources) -> falcon.App[falcon.Request, falcon.Response]:
-    """The discovery app of this worker."""
+def memory_hits(cache: ResponseCache) -> Callable[[dict[str, Any]], bool]:
+    """Whether a request (WSGI environ) is a read the response cache holds an entry for.
+
+    The server may then run the app for it on its event loop instead of handing it to a
+    thread (:class:`~mcp_registry.shared.web.asgi_worker.WsgiOnAsgi`): the key is the one
+    :class:`~mcp_registry.services.discovery.resources.CachedReads` uses (raw path and query).
+    """
+
+    def check(environ: dict[str, Any]) -> bool:
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return False
+        path = raw_path(environ) or environ.get("PATH_INFO") or "/"
+        return cache.holds(f"{path}?{environ.get('QUERY_STRING', '')}")
+
+    return check
+
+
+def build(deps: ProcessResources) -> falcon.App[falcon.Request, falcon.Response] | MemoryAwareApp:
+    """The discovery app of this worker.
+
+    On the embedded SQLite store, whose freshness check is a local read of microseconds, the
+    app carries ``serves_from_memory`` (see :func:`memory_hits`); a networked store would
+    block the server's event loop for a round trip per hit, so there it does not.
+    """
     cache = ResponseCache(deps.settings.response_cache_entries)
     signal = ChangeSignal()
     if deps.bridge is not None:
-        clear_on_changes(deps.bridge, cache)
+        clear_on_changes(deps.bridge, cache, deps.store)
         wake_on_changes(deps.bridge, signal)
         if deps.plugins.purges_cdn:
             purge_cdn_on_changes(deps.bridge, deps.plugins)
-    return create_app(
+    app = create_app(
         deps.settings,
         store=deps.store,
         cache=cache,
@@ -77,3 +103,32 @@ def build(deps: ProcessResources) -> falcon.App[falcon.Request, falcon.Response]
         change_signal=signal,
         mirror=deps.mirror,
     )
+    if deps.settings.effective_database_url.startswith("sqlite:"):
+        return MemoryAwareApp(app, memory_hits(cache))
+    return app
+
+
+class MemoryAwareApp:
+    """A falcon app that can tell which requests it answers from memory (falcon's ``App``
+    takes no new attributes); ``add_route`` reaches the wrapped app."""
+
+    def __init__(
+        self,
+        app: falcon.App[falcon.Request, falcon.Response],
+        check: Callable[[dict[str, Any]], bool],
+    ) -> None:
+        self._app = app
+        self.serves_from_memory = check
+
+    def add_route(self, uri_template: str, resource: object) -> None:
+        """Add a route to the wrapped app (the process wiring adds ``/ready``)."""
+        self._app.add_route(uri_template, resource)
+
+    def add_middleware(self, middleware: Any) -> None:
+        """Add middleware to the wrapped app (the process wiring adds rate limits)."""
+        self._app.add_middleware(middleware)
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        return self._app(environ, start_response)

@@ -29,6 +29,12 @@ LISTEN_PORT = 8080
 PATH_VARIABLE = "$registry_path"
 UPSTREAM_VARIABLE = "$registry_upstream"
 
+CACHE_PATH = "/tmp/mcp-registry-cache"  # noqa: S108 (a path inside the nginx container)
+"""Where the router caches public reads (``/tmp`` is the writable tmpfs of the compose service
+and the chart's pod)."""
+CACHE_ZONE = "registry_reads"
+SKIP_CACHE_VARIABLE = "$registry_skip_cache"
+
 HEADER = """\
 # GENERATED from services/route_table.py by `mcp-registry routes nginx`: do not edit.
 # The unified API on one port: requests go to a service by method AND path
@@ -109,16 +115,53 @@ def _quote(value: str) -> str:
     return f'"{value}"'
 
 
+def read_cache(cache_path: str = CACHE_PATH) -> list[str]:
+    """The ``http``-level lines of the read cache: its zone, and which requests skip it.
+
+    Only the discovery service's answers are cached (its reads are public by contract); any
+    other service's, and any request carrying credentials, bypass the cache.
+    """
+    return [
+        "# Public reads are cached here for a second, revalidated by ETag (the CDN layer).",
+        f"proxy_cache_path {_address(cache_path)} levels=1:2 keys_zone={CACHE_ZONE}:10m "
+        "max_size=256m inactive=10m use_temp_path=off;",
+        f"map {UPSTREAM_VARIABLE} {SKIP_CACHE_VARIABLE} {{",
+        f"    {upstream_name(DISCOVERY)} 0;",
+        "    default 1;",
+        "}",
+        "",
+    ]
+
+
+CACHE_DIRECTIVES = f"""
+        # A second of validity keeps a publish visible within about a second; after it,
+        # one request revalidates (If-None-Match) while the others wait for it or get the
+        # copy being refreshed.
+        proxy_cache {CACHE_ZONE};
+        proxy_cache_key $scheme$host$request_uri;
+        proxy_cache_valid 200 404 1s;
+        proxy_cache_revalidate on;
+        proxy_cache_lock on;
+        proxy_cache_lock_timeout 2s;
+        proxy_cache_use_stale updating;
+        proxy_cache_bypass {SKIP_CACHE_VARIABLE} $http_authorization;
+        proxy_no_cache {SKIP_CACHE_VARIABLE} $http_authorization;
+        # The services' Cache-Control is for browsers and CDNs; this cache keeps one second.
+        proxy_ignore_headers Cache-Control Expires;
+        add_header X-Cache-Status $upstream_cache_status always;"""
+
+
 def render_routes(
     routes: Iterable[Route] = ROUTES,
     *,
     fallback: str = DISCOVERY,
     listen: str = str(LISTEN_PORT),
+    cache_path: str = CACHE_PATH,
 ) -> str:
     """The router's ``http``-level configuration: the maps and the ``server`` block.
 
-    ``listen`` is the ``listen`` directive's address (``8080``, ``127.0.0.1:18080``); the
-    committed configuration keeps the default.
+    ``listen`` is the ``listen`` directive's address (``8080``, ``127.0.0.1:18080``) and
+    ``cache_path`` the read cache's directory; the committed configuration keeps the defaults.
     """
     table = tuple(routes)
     lines = [HEADER]
@@ -134,10 +177,12 @@ def render_routes(
         lines.append(f"    {_quote('~' + regex)} {upstream_name(service)};")
     lines.append("}")
     lines.append("")
+    lines.extend(read_cache(cache_path))
     server = SERVER_BLOCK.format(
         listen=_address(listen),
         upstream=UPSTREAM_VARIABLE,
         refused=refused_locations(table),
+        cache=CACHE_DIRECTIVES,
     )
     lines.append(server.strip("\n"))
     return "\n".join(lines) + "\n"
@@ -186,7 +231,7 @@ server {{
         proxy_read_timeout 60s;
         # Retries only reach another replica for idempotent methods (nginx default).
         proxy_next_upstream error timeout;
-        proxy_next_upstream_tries 2;
+        proxy_next_upstream_tries 2;{cache}
     }}
 }}
 """

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-import falcon
-
 from mcp_registry.services.discovery import wsgi as discovery_wsgi
 from mcp_registry.services.domains import wsgi as domains_wsgi
 from mcp_registry.services.identity import wsgi as identity_wsgi
@@ -52,13 +50,16 @@ def build_service(name: str, deps: ProcessDeps) -> WSGIApp:
             f"unknown service {name!r}; available: {', '.join(available_services())}"
         ) from None
     app = builder(deps)
-    if isinstance(app, falcon.App):
-        app.add_route(READY_PATH, ReadinessResource(readiness_checks(deps)))
-        rules = address_rules(deps.settings)
-        if rules:
-            # Counted in the database: the limits hold across workers and replicas.
-            addresses = ClientAddress(parse_networks(deps.settings.trusted_proxies))
-            app.add_middleware(RateLimitMiddleware(rules, Limiter(deps.rate_counters), addresses))
+    # Falcon apps, and wrappers of one (discovery's memory-aware app), take the probe route.
+    add_route = getattr(app, "add_route", None)
+    if add_route is not None:
+        add_route(READY_PATH, ReadinessResource(readiness_checks(deps)))
+    add_middleware = getattr(app, "add_middleware", None)
+    rules = address_rules(deps.settings)
+    if rules and add_middleware is not None:
+        # Counted in the database: the limits hold across workers and replicas.
+        addresses = ClientAddress(parse_networks(deps.settings.trusted_proxies))
+        add_middleware(RateLimitMiddleware(rules, Limiter(deps.rate_counters), addresses))
     return app
 
 

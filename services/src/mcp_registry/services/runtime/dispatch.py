@@ -36,6 +36,15 @@ class RouteDispatcher:
         self._fallback = fallback
         self._routes = routes
 
+    def serves_from_memory(self, environ: dict[str, Any]) -> bool:
+        """Whether a composed app answers this request from memory (see the discovery
+        service's ``serves_from_memory``)."""
+        for app in self._apps.values():
+            check = getattr(app, "serves_from_memory", None)
+            if check is not None and check(environ):
+                return True
+        return False
+
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:

@@ -137,6 +137,17 @@ class ServerStore(Protocol):
         """The greatest ``seq`` handed out so far (0 for an empty store). Cheap: one lookup."""
         ...
 
+    def changed_since(self, seq: int, limit: int) -> list[ServerRecord] | None:
+        """The records as they are now whose ``seq`` is greater than ``seq``, by ``seq``.
+
+        None when there are more than ``limit`` (the caller then treats everything as
+        changed). A backend whose writes can become visible out of ``seq`` order also
+        returns records somewhat below ``seq`` (MongoDB: the last
+        ``CHANGE_VISIBILITY_SLACK`` sequence numbers), so a late-visible write is never
+        missed. Served by the ``seq`` index.
+        """
+        ...
+
     def last_updated_at(self) -> datetime | None:
         """The newest ``updated_at`` of any record (None for an empty store). Index-served."""
         ...

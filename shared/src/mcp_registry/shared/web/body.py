@@ -13,7 +13,13 @@ from typing import Any
 
 import falcon
 
-from mcp_registry.shared.errors import BadRequest, ErrorDetail, InvalidInput, PayloadTooLarge
+from mcp_registry.shared.errors import (
+    BadRequest,
+    ErrorDetail,
+    InvalidInput,
+    PayloadTooLarge,
+    RequestTimeout,
+)
 from mcp_registry.shared.web.strict_json import decode_strict
 
 BODY_REQUIRED = "request body is required"
@@ -29,14 +35,18 @@ def read_raw_body(req: falcon.Request, *, max_bytes: int) -> bytes:
     a request with neither has no body. Raises :class:`PayloadTooLarge` (413).
     """
     length = req.content_length
-    if length is not None:
-        if length > max_bytes:
-            raise PayloadTooLarge(f"Request body is {length} bytes; the limit is {max_bytes}")
-        raw: bytes = req.bounded_stream.read(max_bytes + 1)
-    elif _is_chunked(req):
-        raw = _read_up_to(req.stream, max_bytes + 1)
-    else:
-        return b""
+    try:
+        if length is not None:
+            if length > max_bytes:
+                raise PayloadTooLarge(f"Request body is {length} bytes; the limit is {max_bytes}")
+            raw: bytes = req.bounded_stream.read(max_bytes + 1)
+        elif _is_chunked(req):
+            raw = _read_up_to(req.stream, max_bytes + 1)
+        else:
+            return b""
+    except TimeoutError:
+        # The server's body read timeout (MCP_REGISTRY_HTTP_BODY_TIMEOUT) passed mid-body.
+        raise RequestTimeout("The request body stalled") from None
     if len(raw) > max_bytes:
         raise PayloadTooLarge(f"Request body exceeds the limit of {max_bytes} bytes")
     return raw

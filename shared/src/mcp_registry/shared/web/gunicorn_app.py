@@ -12,7 +12,9 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from mcp_registry.shared.config import Settings
 from mcp_registry.shared.web.multiprocess_metrics import child_exit, metrics_directory
+from mcp_registry.shared.web.thread_worker import worker_class
 
 WSGIApp = Callable[..., Any]
 
@@ -34,22 +36,53 @@ class FactoryApplication(BaseApplication):  # type: ignore[misc]
         return self._factory()
 
 
-def gunicorn_options(bind: str, *, workers: int, log_level: str, proc_name: str) -> dict[str, Any]:
-    """The options every registry process runs with."""
+def gunicorn_options(
+    bind: str,
+    *,
+    workers: int,
+    log_level: str,
+    proc_name: str,
+    threads: int = 4,
+    keepalive: int = 5,
+    header_timeout: float = 5.0,
+    body_timeout: float = 10.0,
+    worker_model: str = "asgi",
+    max_body_bytes: int = 262_144,
+) -> dict[str, Any]:
+    """The options every registry process runs with.
+
+    Either model keeps connections alive (a cached response costs no close per request) and
+    gives a request a thread only once its head has arrived, so slow and idle clients stall
+    nothing: ``asgi`` is uvicorn's worker with the app in a thread pool
+    (:mod:`mcp_registry.shared.web.asgi_worker`, the faster one here), ``gthread`` gunicorn's
+    threaded worker (:mod:`mcp_registry.shared.web.thread_worker`).
+    """
+    chosen: type[Any]
+    if worker_model == "asgi":
+        from mcp_registry.shared.web.asgi_worker import asgi_worker_class
+
+        chosen = asgi_worker_class(
+            threads=threads,
+            max_body_bytes=max_body_bytes,
+            header_timeout=header_timeout,
+            body_timeout=body_timeout,
+        )
+    elif worker_model == "gthread":
+        chosen = worker_class(header_timeout=header_timeout, body_timeout=body_timeout)
+    else:
+        raise ValueError(f"unknown worker model {worker_model!r}")
     return {
         "bind": bind,
         "workers": workers,
-        # Threads, not sync workers: a change-feed long poll (``wait=``, up to 30 s) holds
-        # one thread, not a whole worker, and a sync worker would be killed by ``timeout``.
-        "worker_class": "gthread",
-        "threads": 8,
+        "worker_class": chosen,
+        "threads": threads,
         "preload_app": False,
         "loglevel": log_level,
         "proc_name": proc_name,
         "accesslog": None,
         "errorlog": "-",
-        # Slow clients are the CDN's job; keep workers from being held by idle sockets.
-        "keepalive": 5,
+        # Idle kept-alive connections, and connections that never send, close after this.
+        "keepalive": keepalive,
         "timeout": 30,
         "graceful_timeout": 10,
         # Bound request lines and headers; bodies are bounded by the apps themselves.
@@ -59,6 +92,24 @@ def gunicorn_options(bind: str, *, workers: int, log_level: str, proc_name: str)
         # (tests run several); operators manage processes through signals instead.
         "control_socket_disable": True,
     }
+
+
+def options_from_settings(
+    bind: str, settings: Settings, *, proc_name: str, workers: int | None = None
+) -> dict[str, Any]:
+    """:func:`gunicorn_options` with the worker, thread and timeout settings applied."""
+    return gunicorn_options(
+        bind,
+        workers=settings.workers if workers is None else workers,
+        log_level=settings.log_level,
+        proc_name=proc_name,
+        threads=settings.threads,
+        keepalive=settings.http_keepalive,
+        header_timeout=settings.http_header_timeout,
+        body_timeout=settings.http_body_timeout,
+        worker_model=settings.worker_model,
+        max_body_bytes=settings.max_body_bytes,
+    )
 
 
 def run(factory: Callable[[], WSGIApp], options: Mapping[str, Any]) -> None:

@@ -58,7 +58,7 @@ def serve(service: str, bind: str | None) -> None:
     from mcp_registry.services.runtime.process import ProcessDeps, preload
     from mcp_registry.shared.config import ConfigError
     from mcp_registry.shared.plugins.host import PluginError
-    from mcp_registry.shared.web.gunicorn_app import gunicorn_options, run
+    from mcp_registry.shared.web.gunicorn_app import options_from_settings, run
     from mcp_registry.shared.web.tls_options import tls_options
 
     settings = settings_from_environment()
@@ -78,11 +78,8 @@ def serve(service: str, bind: str | None) -> None:
         deps = ProcessDeps(settings, plugins=plugins)
         return build_composed(deps) if service == "all" else build_service(service, deps)
 
-    options = gunicorn_options(
-        bind or settings.server_address,
-        workers=settings.workers,
-        log_level=settings.log_level,
-        proc_name=f"mcp-registry-{service}",
+    options = options_from_settings(
+        bind or settings.server_address, settings, proc_name=f"mcp-registry-{service}"
     )
     run(factory, {**options, **https})
 

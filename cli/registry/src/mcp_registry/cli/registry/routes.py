@@ -28,16 +28,18 @@ def generate(
     server_format: str = COMPOSE_UPSTREAM,
     listen: str | None = None,
     addresses: Mapping[str, str] | None = None,
+    cache_path: str | None = None,
 ) -> str:
     """The text of one generated artefact: ``nginx``, ``nginx-upstreams`` or ``gateway``.
 
-    ``listen`` (nginx) and ``addresses`` (nginx-upstreams, service → ``host:port``) override
-    the deployment defaults, e.g. for a router in front of services on loopback ports.
+    ``listen`` and ``cache_path`` (nginx) and ``addresses`` (nginx-upstreams, service →
+    ``host:port``) override the deployment defaults, e.g. for a router in front of services on
+    loopback ports.
     """
     if kind == "nginx":
-        from mcp_registry.services.ingress.nginx import LISTEN_PORT, render_routes
+        from mcp_registry.services.ingress.nginx import CACHE_PATH, LISTEN_PORT, render_routes
 
-        return render_routes(listen=listen or str(LISTEN_PORT))
+        return render_routes(listen=listen or str(LISTEN_PORT), cache_path=cache_path or CACHE_PATH)
     if kind == "nginx-upstreams":
         from mcp_registry.services.ingress.nginx import render_upstreams
 
@@ -111,6 +113,7 @@ def _generated(
     server_format: str = COMPOSE_UPSTREAM,
     listen: str | None = None,
     addresses: Mapping[str, str] | None = None,
+    cache_path: str | None = None,
 ) -> str:
     try:
         return generate(kind, server_format=server_format, listen=listen, addresses=addresses)

@@ -13,6 +13,11 @@ from mcp_registry.shared.storage.mongo.versions import VersionCollection
 from mcp_registry.shared.storage.records import ListPage, ListQuery, ServerRecord
 from mcp_registry.shared.storage.timestamps import from_micros
 
+CHANGE_VISIBILITY_SLACK = 64
+"""Sequence numbers below a reader's last seen ``seq`` that :meth:`changed_since` looks at
+again: a standalone write allocates its ``seq`` before it commits, so a slower concurrent
+writer with a smaller ``seq`` can become visible later."""
+
 
 class ServerReads(VersionCollection):
     """The read half of :class:`~mcp_registry.shared.storage.port.ServerStore`."""
@@ -68,6 +73,26 @@ class ServerReads(VersionCollection):
     def change_seq(self) -> int:
         """See :meth:`ServerStore.change_seq`."""
         return self.database.call(lambda: self.database.current_seq(None))
+
+    def changed_since(self, seq: int, limit: int) -> list[ServerRecord] | None:
+        """See :meth:`ServerStore.changed_since`: standalone writers may commit out of
+        ``seq`` order, so the window reaches ``CHANGE_VISIBILITY_SLACK`` below ``seq``."""
+        since = max(0, seq - CHANGE_VISIBILITY_SLACK)
+
+        def read() -> list[ServerRecord] | None:
+            docs = list(
+                self.database.db()[VERSIONS].find(
+                    {"seq": {"$gt": since}},
+                    projection=RECORD_FIELDS,
+                    sort=[("seq", 1)],
+                    limit=limit + 1,
+                )
+            )
+            if len(docs) > limit:
+                return None
+            return [record_of(doc) for doc in docs]
+
+        return self.database.call(read)
 
     def last_updated_at(self) -> datetime | None:
         """See :meth:`ServerStore.last_updated_at` (the ``updated_at`` index, descending)."""

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+import orjson
+
 from mcp_registry.shared.errors import BadRequest, Conflict, NotFound, StorageError
 from mcp_registry.shared.event_model import OutboxEvent
 from mcp_registry.shared.storage import effects
@@ -52,13 +54,22 @@ from mcp_registry.shared.storage.timestamps import from_micros, to_micros
 _STATUS: dict[str, Status] = {s: s for s in STATUSES}
 
 
+def _load_document(text: str) -> Any:
+    """A stored server.json: orjson (several times faster on a page of 100), the standard
+    library for what it refuses (NaN, integers beyond 64 bits)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def _record(row: Sequence[Any]) -> ServerRecord:
     """A :class:`ServerRecord` from a row selected with ``SELECT_RECORDS``."""
     name, version, server, status, message, published, updated, changed, latest, seq = row
     return ServerRecord(
         name=name,
         version=version,
-        server=json.loads(server),
+        server=_load_document(server),
         status=_STATUS[status],
         status_message=message,
         published_at=from_micros(published),
@@ -332,6 +343,17 @@ class SqliteServerStore:
         with self.database.read() as conn:
             row = conn.execute("SELECT value FROM counters WHERE name = 'seq'").fetchone()
         return int(row[0]) if row is not None else 0
+
+    def changed_since(self, seq: int, limit: int) -> list[ServerRecord] | None:
+        """See :meth:`ServerStore.changed_since` (the unique ``seq`` index; writes are
+        serialized, so visibility follows ``seq`` exactly)."""
+        with self.database.read() as conn:
+            rows = conn.execute(
+                SELECT_RECORDS + " WHERE v.seq > ? ORDER BY v.seq LIMIT ?", (seq, limit + 1)
+            ).fetchall()
+        if len(rows) > limit:
+            return None
+        return [_record(row) for row in rows]
 
     def last_updated_at(self) -> datetime | None:
         """See :meth:`ServerStore.last_updated_at` (``max`` over the updated_at index)."""
