@@ -137,6 +137,18 @@ def test_a_server_page_shows_every_version(site: RunningRegistry, browser: Brows
     assert browser.console_errors == []
 
 
+def test_a_report_is_filed_from_a_server_page(site: RunningRegistry, browser: Browser) -> None:
+    name = sorted(visible_versions(site))[0]
+    page = browser.new_page()
+    page.goto(site.url + "/servers/" + quote(name, safe=""))
+    page.locator("section.report summary").click()
+    page.get_by_label(re.compile("What is wrong with")).fill("Impersonates another project")
+    page.get_by_role("button", name="Send the report").click()
+    result = page.locator("section.report .report-result")
+    result.filter(has_text="Report received").wait_for(timeout=10_000)
+    assert browser.console_errors == []
+
+
 def test_html_in_server_json_is_shown_as_text(site: RunningRegistry, browser: Browser) -> None:
     page = browser.new_page()
     page.goto(site.url + "/?q=mallory")

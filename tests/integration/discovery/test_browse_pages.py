@@ -242,3 +242,19 @@ def test_static_files_are_served_with_validators(make_discovery: MakeDiscovery) 
         == 304
     )
     assert d.client.simulate_get("/static/list.html").status_code == 404
+
+
+def test_a_server_page_offers_a_report_form_for_that_version(
+    make_discovery: MakeDiscovery,
+) -> None:
+    d = make_discovery()
+    d.publish(NAME, "1.0.0")
+    page = d.client.simulate_get(f"/servers/{ENCODED}")
+    assert page.status_code == 200
+    form = re.search(r'<form id="report"[^>]*>', page.text)
+    assert form is not None
+    assert 'action="/v0.1/x/dev.mcp-registry/reports"' in form.group(0)
+    assert f'data-name="{NAME}"' in form.group(0)
+    assert 'data-version="1.0.0"' in form.group(0)
+    # The script that sends it may only talk to this registry.
+    assert "connect-src 'self'" in page.headers["content-security-policy"]

@@ -25,6 +25,7 @@ from mcp_registry.services.discovery.list_params import (
 from mcp_registry.shared.api_items import to_item
 from mcp_registry.shared.clock import format_rfc3339
 from mcp_registry.shared.errors import ErrorDetail, InvalidInput, NotFound
+from mcp_registry.shared.extensions import REPORTS_EXTENSION, extension_path
 from mcp_registry.shared.serverjson.versions import is_newer
 from mcp_registry.shared.storage.port import ServerStore
 from mcp_registry.shared.storage.records import ListQuery, ServerRecord
@@ -188,6 +189,7 @@ class ServerView:
     versions: list[VersionRow]
     raw_json: str
     api_url: str
+    report_url: str
     show_all: bool
     hidden_deleted: int
     last_modified: datetime | None = None
@@ -410,6 +412,7 @@ def server_view(
         ],
         raw_json=json.dumps(to_item(chosen), indent=2, ensure_ascii=False),
         api_url=f"/v0/servers/{quote(name, safe='')}/versions/{quote(chosen.version, safe='')}",
+        report_url=f"/v0.1{extension_path(REPORTS_EXTENSION)}",
         show_all=show_all,
         hidden_deleted=len(every) - len(visible),
         last_modified=max((r.updated_at for r in every), default=None),

@@ -30,10 +30,11 @@ PAGE_MEDIA_TYPE = "text/html; charset=utf-8"
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https:; "
-    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 """Scripts and styles only from this registry (static files, never inline); images from
-``https:`` for the icons a server.json names (the browser loads them, never the server)."""
+``https:`` for the icons a server.json names (the browser loads them, never the server); the
+report form's script talks to this registry only."""
 
 
 def page_headers(resp: falcon.Response) -> None:
