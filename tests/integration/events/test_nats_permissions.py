@@ -8,6 +8,7 @@ authorization file, so this is what a cluster enforces.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 import nats
 import pytest
 
+from mcp_registry.services.webhooks.consumer import consume
 from mcp_registry.shared.errors import UpstreamUnavailable
 from mcp_registry.shared.event_model import DOMAINS_GRANTS, SERVER_PUBLISHED, new_event
 from mcp_registry.shared.events.credentials import NatsCredentials
@@ -203,3 +205,38 @@ def test_the_charts_own_configuration_with_tls(tmp_path: Path, make_bridge: Brid
             discovery.ensure_stream(timeout=1)
     finally:
         server.stop()
+
+
+def test_the_webhooks_worker_consumes_events_and_may_not_publish_them(
+    secured: SecuredNats, make_bridge: BridgeFactory
+) -> None:
+    relay = make_bridge(
+        secured.server.url,
+        name="relay",
+        credentials=NatsCredentials(user="relay", password=secured.passwords["relay"]),
+    )
+    assert relay.wait_connected(5)
+    relay.ensure_stream()
+    event = new_event(SERVER_PUBLISHED, {"name": "io.github.a/b", "version": "1.0.0"}, now=NOW)
+    relay.publish_event(event)
+    stop = threading.Event()
+    seen: list[tuple[str, str]] = []
+
+    def handle(event_id: str, subject: str) -> None:
+        seen.append((event_id, subject))
+        stop.set()
+
+    # The worker's own consumer loop, with the webhooks user's credentials from the settings.
+    credentials = NatsCredentials(user="webhooks", password=secured.passwords["webhooks"])
+    worker = threading.Thread(
+        target=consume,
+        args=(secured.server.url, "webhooks-permissions", handle, stop),
+        kwargs={"credentials": credentials},
+        daemon=True,
+    )
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive(), "the webhooks user could not consume the stream"
+    assert seen == [(event.id, SERVER_PUBLISHED)]
+    errors = asyncio.run(_publish_as(secured.url_for("webhooks"), SERVER_PUBLISHED))
+    assert any("permissions violation for publish" in e.lower() for e in errors), errors

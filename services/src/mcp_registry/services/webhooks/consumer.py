@@ -13,6 +13,7 @@ import contextlib
 import logging
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import nats
 from nats.errors import Error as NatsError
@@ -20,6 +21,7 @@ from nats.errors import TimeoutError as NatsTimeout
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from mcp_registry.shared.event_model import SERVER_EVENTS, STREAM_NAME
+from mcp_registry.shared.events.credentials import NatsCredentials
 from mcp_registry.shared.events.stream import ensure_stream
 from mcp_registry.shared.events.wire import MSG_ID_HEADER
 
@@ -40,23 +42,35 @@ def consume(
     stop: threading.Event,
     *,
     subject: str = SERVER_EVENTS,
+    credentials: NatsCredentials | None = None,
 ) -> None:
     """Call ``handle`` for each message of the durable consumer ``durable`` until ``stop``.
 
     A new durable starts at the beginning of the stream's retained history, so a change made
     before the worker first ran is not lost; handlers skip what is older than a subscription.
+    ``credentials`` (user, password, TLS) are the deployment's NATS user for this worker.
     """
-    asyncio.run(_consume(url, durable, handle, stop, subject))
+    options = credentials.connect_options() if credentials is not None else {}
+    asyncio.run(_consume(url, durable, handle, stop, subject, options))
 
 
 async def _consume(
-    url: str, durable: str, handle: EventHandler, stop: threading.Event, subject: str
+    url: str,
+    durable: str,
+    handle: EventHandler,
+    stop: threading.Event,
+    subject: str,
+    options: dict[str, Any],
 ) -> None:
     loop = asyncio.get_running_loop()
     while not stop.is_set():
         try:
             nc = await nats.connect(
-                url, name=f"mcp-registry-{durable}", connect_timeout=2, max_reconnect_attempts=-1
+                url,
+                name=f"mcp-registry-{durable}",
+                connect_timeout=2,
+                max_reconnect_attempts=-1,
+                **options,
             )
         except (NatsError, OSError) as exc:
             log.warning("%s: NATS not reachable (%s); retrying", durable, exc)

@@ -10,6 +10,7 @@ from mcp_registry.services.webhooks.deliverer import Deliverer
 from mcp_registry.services.webhooks.matching import deliveries_for
 from mcp_registry.shared.clock import Clock, utcnow
 from mcp_registry.shared.config import Settings
+from mcp_registry.shared.events.credentials import NatsCredentials
 from mcp_registry.shared.storage.changes_port import ChangeLog
 from mcp_registry.shared.storage.webhooks_port import WebhookStore
 
@@ -62,7 +63,13 @@ def run_worker(
     )
     delivering.start()
     try:
-        consume(settings.nats_url, DURABLE, Enqueuer(changes, store, deliverer.wake, clock), stop)
+        consume(
+            settings.nats_url,
+            DURABLE,
+            Enqueuer(changes, store, deliverer.wake, clock),
+            stop,
+            credentials=NatsCredentials.from_settings(settings),
+        )
     finally:
         stop.set()
         deliverer.wake.set()

@@ -29,6 +29,17 @@ the JetStream API (no deleting or purging the stream)."""
 
 EVENT_WRITER = (EVENTS_WILDCARD, *STREAM_API)
 
+CONSUMER_API = (
+    *STREAM_API,
+    f"$JS.API.CONSUMER.CREATE.{STREAM_NAME}.>",
+    f"$JS.API.CONSUMER.DURABLE.CREATE.{STREAM_NAME}.>",
+    f"$JS.API.CONSUMER.INFO.{STREAM_NAME}.>",
+    f"$JS.API.CONSUMER.MSG.NEXT.{STREAM_NAME}.>",
+    f"$JS.ACK.{STREAM_NAME}.>",
+)
+"""What a pull consumer of the events stream calls (make sure the stream exists, create or
+look up its durable consumer, fetch, acknowledge); it never publishes an event."""
+
 
 @dataclass(frozen=True)
 class NatsUser:
@@ -55,6 +66,8 @@ USERS: tuple[NatsUser, ...] = (
     NatsUser("identity", publish=(DOMAINS_GRANTS,), subscribe=(INBOX,)),
     NatsUser("domains", publish=EVENT_WRITER, subscribe=(DOMAINS_GRANTS, INBOX), respond=True),
     NatsUser("relay", publish=EVENT_WRITER, subscribe=(INBOX,)),
+    # The webhooks worker reads the stream through its durable consumer and writes nothing.
+    NatsUser("webhooks", publish=CONSUMER_API, subscribe=(INBOX,)),
 )
 """Every workload that connects to NATS (the domains re-verification worker does not)."""
 
