@@ -14,8 +14,8 @@ import pytest
 from standardwebhooks.webhooks import Webhook
 
 from tests.support.local_http import Answer, LocalServer, Seen
-from tests.support.nats import wait_until
 from tests.support.registry_process import RunningRegistry, start_registry, stop_registry
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import shutil
 import signal
 import ssl
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -25,12 +24,12 @@ from tests.e2e.test_nginx_ingress import (
     nginx_args,
     nginx_binary,
     nginx_test,
-    spawn,
-    stop,
 )
 from tests.support.http import free_port
 from tests.support.local_http import Answer, LocalServer
+from tests.support.processes import spawn, stop
 from tests.support.tls import TestCA
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -86,15 +85,16 @@ def tls_ingress(tmp_path: Path) -> Iterator[tuple[str, LocalServer, Path]]:
         cleanup.callback(stop, nginx, signal.SIGQUIT)
         url = f"https://localhost:{port}"
         context = ssl.create_default_context(cafile=str(ca.ca_file))
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
+
+        def answers() -> bool:
             assert nginx.process.poll() is None, nginx.log_path.read_text()
             try:
                 with urllib.request.urlopen(f"{url}/-/ping", timeout=2, context=context):
-                    break
+                    return True
             except OSError:
-                assert time.monotonic() < deadline, "nginx did not answer HTTPS"
-                time.sleep(0.05)
+                return False
+
+        wait_until(answers, timeout=START_TIMEOUT, what="nginx to answer HTTPS")
         yield url, router, ca.ca_file
 
 

@@ -21,8 +21,8 @@ from tests.support.dns_server import LocalDns
 from tests.support.fake_github import FakeGitHub, GitHubUser
 from tests.support.http import Reply, request
 from tests.support.local_http import LocalServer
-from tests.support.nats import wait_until
 from tests.support.registry_process import RunningRegistry, start_registry, stop_registry
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 

@@ -22,13 +22,12 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.parse
-from collections.abc import Iterator, Mapping
-from contextlib import ExitStack, suppress
+from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import pytest
 
@@ -44,7 +43,8 @@ from mcp_registry.services.route_table import (
 )
 from mcp_registry.shared.web.app_base import SERVICE_HEADER
 from tests.support.http import Reply, free_port, request
-from tests.support.nats import wait_until as eventually
+from tests.support.processes import Child, spawn, stop, wait_for_answer
+from tests.support.waiting import wait_until as eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -84,72 +84,6 @@ def nginx_version(binary: str) -> tuple[int, ...]:
     found = re.search(r"nginx/(\d+)\.(\d+)\.(\d+)", out.stderr + out.stdout)
     assert found is not None, out.stderr
     return tuple(int(part) for part in found.groups())
-
-
-@dataclass
-class Child:
-    """A process in its own session, its output in a file."""
-
-    name: str
-    process: subprocess.Popen[bytes]
-    log_path: Path
-    log: TextIO
-
-    def output(self) -> str:
-        self.log.flush()
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-
-def spawn(name: str, args: list[str], workdir: Path, env: Mapping[str, str]) -> Child:
-    log_path = workdir / f"{name}.log"
-    log = log_path.open("w", encoding="utf-8")
-    try:
-        process = subprocess.Popen(
-            args,
-            cwd=ROOT,
-            env=dict(env),
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    except BaseException:
-        log.close()
-        raise
-    return Child(name, process, log_path, log)
-
-
-def stop(child: Child, sig: int = signal.SIGTERM) -> None:
-    """Ask politely, wait (bounded), then kill whatever is left of the child's group."""
-    process = child.process
-    try:
-        if process.poll() is None:
-            process.send_signal(sig)
-            with suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=STOP_TIMEOUT)
-        # Workers left behind by a dead or stuck master share its process group.
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=STOP_TIMEOUT)
-    finally:
-        child.log.close()
-
-
-def wait_until(url: str, path: str, children: list[Child], *, status: int = 200) -> None:
-    """Poll ``url + path`` until it answers ``status``; fail with the logs otherwise."""
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        dead = [c for c in children if c.process.poll() is not None]
-        if dead:
-            pytest.fail(f"{dead[0].name} exited:\n{dead[0].output()}")
-        try:
-            if request(url, "GET", path, timeout=2).status == status:
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    logs = "\n".join(f"--- {c.name}\n{c.output()}" for c in children)
-    pytest.fail(f"{url}{path} did not answer {status} in {START_TIMEOUT}s:\n{logs}")
 
 
 def http_modules_without(binary: str) -> set[str]:
@@ -256,7 +190,7 @@ def ingress(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ingress]:
             cleanup.callback(stop, child)
             services.append(child)
         for port in ports.values():
-            wait_until(f"http://127.0.0.1:{port}", "/v0/health", services)
+            wait_for_answer(f"http://127.0.0.1:{port}", "/v0/health", services)
 
         port = free_port()
         conf_dir = workdir / "conf.d"
@@ -273,7 +207,7 @@ def ingress(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ingress]:
         # SIGQUIT: graceful shutdown, then the group kill in stop() as the last resort.
         cleanup.callback(stop, nginx, signal.SIGQUIT)
         url = f"http://127.0.0.1:{port}"
-        wait_until(url, "/-/router-health", [nginx, *services])
+        wait_for_answer(url, "/-/router-health", [nginx, *services])
         version = ".".join(str(part) for part in nginx_version(binary))
         yield Ingress(url, binary, version, workdir, ports, nginx, services)
 

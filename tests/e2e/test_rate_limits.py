@@ -20,7 +20,8 @@ from mcp_registry.shared.auth.configured import key_ring, token_issuer
 from mcp_registry.shared.auth.permissions import Permission
 from mcp_registry.shared.config import Settings
 from tests.support.http import Reply, free_port, request
-from tests.support.processes import run_cli, spawn, stop, wait_until_healthy
+from tests.support.processes import CLI, run_cli, spawn, stop, wait_until_healthy
+from tests.support.waiting import wait_until
 
 JWT_SEED = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"
 AUTH_QUOTA = 6
@@ -44,8 +45,7 @@ class Replicas:
 
 def wait_for_a_fresh_window() -> None:
     """Return at once unless the current hour ends within a minute; then wait it out."""
-    while 3600 - time.time() % 3600 < 60:
-        time.sleep(0.5)
+    wait_until(lambda: 3600 - time.time() % 3600 >= 60, timeout=70, what="a fresh hour window")
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +70,7 @@ def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replicas]:
         urls = []
         for name in ("replica-a", "replica-b"):
             port = free_port()
-            child = spawn(name, ["serve", "all", "--bind", f"127.0.0.1:{port}"], workdir, env)
+            child = spawn(name, [*CLI, "serve", "all", "--bind", f"127.0.0.1:{port}"], workdir, env)
             cleanup.callback(stop, child)
             children.append(child)
             urls.append(f"http://127.0.0.1:{port}")

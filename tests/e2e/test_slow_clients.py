@@ -17,8 +17,8 @@ import pytest
 
 from benchmarks.slow_clients import check_slow_clients
 from benchmarks.stack import Served, start_registry
-from tests.support.nats import wait_until
 from tests.support.registry_process import RunningRegistry
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 

@@ -7,7 +7,6 @@ test, so assertions about what JetStream stored do not trust the bridge.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,15 +54,6 @@ def stream_exists(url: str, stream: str = STREAM_NAME) -> bool:
 def stream_duplicate_window(url: str, stream: str = STREAM_NAME) -> float:
     """The duplicate window of ``stream``, in seconds."""
     return asyncio.run(_duplicate_window(url, stream))
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 10.0, what: str = "") -> None:
-    """Poll ``condition`` until true; fail the test after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what or condition}")
-        time.sleep(0.01)
 
 
 async def _stream_messages(url: str, stream: str) -> list[StoredMessage]:

@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from typing import TextIO
 import pytest
 
 from tests.support.http import request
+from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = [sys.executable, "-m", "mcp_registry.cli.registry.main"]
@@ -44,13 +44,14 @@ def run_cli(args: list[str], env: Mapping[str, str]) -> subprocess.CompletedProc
     )
 
 
-def spawn(name: str, args: list[str], workdir: Path, env: Mapping[str, str]) -> Child:
-    """Start ``mcp-registry ARGS`` with its output in ``workdir/<name>.log``."""
+def spawn(name: str, argv: list[str], workdir: Path, env: Mapping[str, str]) -> Child:
+    """Start ``argv`` (e.g. ``[*CLI, "serve", "all"]``, or nginx) in a session of its own,
+    its output in ``workdir/<name>.log``."""
     log_path = workdir / f"{name}.log"
     log = log_path.open("w", encoding="utf-8")
     try:
         process = subprocess.Popen(
-            [*CLI, *args],
+            argv,
             cwd=ROOT,
             env=dict(env),
             stdin=subprocess.DEVNULL,
@@ -79,16 +80,33 @@ def stop(child: Child, sig: int = signal.SIGTERM) -> None:
         child.log.close()
 
 
-def wait_until_healthy(url: str, children: list[Child]) -> None:
-    """Poll ``url/v0/health`` until it answers 200; fail with the logs otherwise."""
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
+def wait_for_answer(
+    url: str,
+    path: str,
+    children: list[Child],
+    *,
+    status: int = 200,
+    timeout: float = START_TIMEOUT,
+) -> None:
+    """Poll ``url + path`` until it answers ``status``; fail at once when a child exits, and
+    with every child's log when the deadline passes."""
+
+    def answered() -> bool:
         dead = [c for c in children if c.process.poll() is not None]
         if dead:
             pytest.fail(f"{dead[0].name} exited:\n{dead[0].output()}")
-        with suppress(OSError):
-            if request(url, "GET", "/v0/health", timeout=2).status == 200:
-                return
-        time.sleep(0.1)
-    logs = "\n".join(f"--- {c.name}\n{c.output()}" for c in children)
-    pytest.fail(f"{url} did not become healthy in {START_TIMEOUT}s:\n{logs}")
+        try:
+            return request(url, "GET", path, timeout=2).status == status
+        except OSError:
+            return False
+
+    try:
+        wait_until(answered, timeout=timeout, what=f"{url}{path} to answer {status}")
+    except AssertionError as exc:
+        logs = "\n".join(f"--- {c.name}\n{c.output()}" for c in children)
+        pytest.fail(f"{exc}:\n{logs}")
+
+
+def wait_until_healthy(url: str, children: list[Child]) -> None:
+    """Poll ``url/v0/health`` until it answers 200; fail with the logs otherwise."""
+    wait_for_answer(url, "/v0/health", children)

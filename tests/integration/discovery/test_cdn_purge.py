@@ -15,7 +15,8 @@ from mcp_registry.shared.event_model import DOMAIN_VERIFIED, SERVER_PUBLISHED, n
 from mcp_registry.shared.events.bridge import NatsBridge
 from mcp_registry.shared.plugins.host import PluginHost
 from mcp_registry.shared.plugins.markers import hookimpl
-from tests.support.nats import start_nats, wait_until
+from tests.support.nats import start_nats
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.nats
 

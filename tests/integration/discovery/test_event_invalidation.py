@@ -10,7 +10,8 @@ from mcp_registry.services.discovery.wsgi import clear_on_changes
 from mcp_registry.shared.events.bridge import NatsBridge
 from mcp_registry.shared.events.relay import OutboxRelay
 from tests.support.discovery import MakeDiscovery
-from tests.support.nats import start_nats, wait_until
+from tests.support.nats import start_nats
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.nats
 

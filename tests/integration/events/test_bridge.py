@@ -14,7 +14,8 @@ from mcp_registry.shared.event_model import SERVER_PUBLISHED, SERVER_UPDATED, ne
 from mcp_registry.shared.events.bridge import NatsBridge
 from mcp_registry.shared.events.embedded import EmbeddedNats
 from tests.support.http import free_port
-from tests.support.nats import BridgeFactory, stream_messages, wait_until
+from tests.support.nats import BridgeFactory, stream_messages
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.nats
 

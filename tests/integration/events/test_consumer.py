@@ -13,7 +13,8 @@ import pytest
 from mcp_registry.shared.event_model import DOMAIN_VERIFIED, SERVER_PUBLISHED, new_event
 from mcp_registry.shared.events.consumer import follow_events
 from mcp_registry.shared.events.embedded import EmbeddedNats
-from tests.support.nats import BridgeFactory, wait_until
+from tests.support.nats import BridgeFactory
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.nats
 

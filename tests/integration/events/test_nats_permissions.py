@@ -22,9 +22,10 @@ from mcp_registry.shared.errors import UpstreamUnavailable
 from mcp_registry.shared.event_model import DOMAINS_GRANTS, SERVER_PUBLISHED, new_event
 from mcp_registry.shared.events.credentials import NatsCredentials
 from mcp_registry.shared.events.nats_users import render_authorization
-from tests.support.nats import BridgeFactory, wait_until
+from tests.support.nats import BridgeFactory
 from tests.support.nats_auth import AUTHORIZATION_FILE, SecuredNats, start_secured_nats
 from tests.support.tls import TestCA
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.nats
 

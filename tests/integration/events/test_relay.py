@@ -14,7 +14,8 @@ from mcp_registry.shared.event_model import SERVER_PUBLISHED, OutboxEvent, new_e
 from mcp_registry.shared.events.bridge import NatsBridge
 from mcp_registry.shared.events.embedded import EmbeddedNats
 from mcp_registry.shared.events.relay import OutboxRelay
-from tests.support.nats import BridgeFactory, stream_messages, wait_until
+from tests.support.nats import BridgeFactory, stream_messages
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.nats
 

@@ -22,8 +22,9 @@ from mcp_registry.shared.events.relay import OutboxRelay
 from mcp_registry.shared.storage.sqlite.changes import SqliteChangeLog
 from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
 from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
-from tests.support.nats import start_nats, wait_until
+from tests.support.nats import start_nats
 from tests.support.stores import ACTOR, Ticker, new_version
+from tests.support.waiting import wait_until
 
 FEED = "/v0.1/x/dev.mcp-registry/changes"
 NAME = "io.github.alice/weather"

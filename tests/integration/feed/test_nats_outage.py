@@ -10,8 +10,9 @@ from mcp_registry.shared.change_sequencer import SequencingOutbox
 from mcp_registry.shared.events.bridge import NatsBridge
 from mcp_registry.shared.events.relay import OutboxRelay
 from mcp_registry.shared.storage.factory import open_database
-from tests.support.nats import start_nats, stream_messages, wait_until
+from tests.support.nats import start_nats, stream_messages
 from tests.support.stores import ACTOR, Ticker, new_version
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.nats
 

@@ -24,10 +24,10 @@ from mcp_registry.shared.change_sequencer import SequencingOutbox
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.extensions import MIRROR_META_KEY
 from mcp_registry.shared.storage.factory import Stores, open_database
-from tests.support.nats import wait_until
 from tests.support.registry_tokens import JWT_SEED, TokenMinter
 from tests.support.server_json import server_json
 from tests.support.stores import ACTOR, Ticker, at, new_version
+from tests.support.waiting import wait_until
 from tests.support.wsgi_server import served
 
 SCHEMA = "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json"

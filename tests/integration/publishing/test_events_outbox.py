@@ -12,10 +12,11 @@ from mcp_registry.shared.event_model import SERVER_PUBLISHED
 from mcp_registry.shared.events.embedded import EmbeddedNats
 from mcp_registry.shared.events.relay import OutboxRelay
 from tests.support.http import request
-from tests.support.nats import BridgeFactory, stream_messages, wait_until
+from tests.support.nats import BridgeFactory, stream_messages
 from tests.support.publishing import MakePublishing
 from tests.support.server_json import MakeServerJson
 from tests.support.stores import MakeStore
+from tests.support.waiting import wait_until
 from tests.support.wsgi_server import served
 
 pytestmark = pytest.mark.nats

@@ -19,7 +19,7 @@ from mcp_registry.shared.storage.sqlite.webhooks import SqliteWebhookStore
 from mcp_registry.shared.storage.webhooks_port import NewDelivery, Subscription
 from mcp_registry.shared.webhook_secrets import new_secret
 from tests.support.local_http import Answer, LocalServer, Seen
-from tests.support.nats import wait_until
+from tests.support.waiting import wait_until
 
 
 class Clock:

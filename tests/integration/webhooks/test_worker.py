@@ -23,8 +23,9 @@ from mcp_registry.shared.storage.factory import Stores, open_database
 from mcp_registry.shared.storage.webhooks_port import Subscription
 from mcp_registry.shared.webhook_secrets import new_secret
 from tests.support.local_http import Answer, LocalServer, Seen
-from tests.support.nats import consumer_exists, start_nats, wait_until
+from tests.support.nats import consumer_exists, start_nats
 from tests.support.stores import ACTOR, new_version
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.nats
 
