@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from mcp_registry.shared.web.asgi_worker import WsgiOnAsgi
+from mcp_registry.shared.web.memory_answer import RawAnswer
 
 
 class Recorder:
@@ -115,3 +116,53 @@ def test_reading_stops_past_the_body_bound() -> None:
     chunks = [{"type": "http.request", "body": b"abc", "more_body": True}] * 3
     serve(bridge, scope("/v0/publish", b"/v0/publish"), chunks)
     assert app.body == b"abcabc"  # read until past the bound, then the app decides (413)
+
+
+class Holding(Recorder):
+    """A WSGI app that holds the answer to ``GET /held`` and says so through
+    ``answer_from_memory``, remembering what it was offered."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.offered: list[tuple[str, str, str, list[tuple[bytes, bytes]]]] = []
+
+    def answer_from_memory(
+        self, method: str, path: str, query: str, headers: Sequence[tuple[bytes, bytes]]
+    ) -> RawAnswer | None:
+        self.offered.append((method, path, query, list(headers)))
+        if path != "/held":
+            return None
+        return 200, [(b"content-length", b"4")], b"held"
+
+
+def get(path: str, raw: bytes, query: bytes = b"", headers: Any = ()) -> dict[str, Any]:
+    return {**scope(path, raw, query, headers), "method": "GET"}
+
+
+def test_a_held_answer_is_sent_without_the_wsgi_app() -> None:
+    app = Holding()
+    bridge = WsgiOnAsgi(app, threads=1, max_body_bytes=1000, body_timeout=5)
+    sent = serve(bridge, get("/held", b"/held", b"a=1", [(b"accept", b"*/*")]), [])
+    assert app.offered == [("GET", "/held", "a=1", [(b"accept", b"*/*")])]
+    assert app.environ == {}  # the WSGI app never ran
+    start = {"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"4")]}
+    assert sent[0] == start
+    assert sent[1]["body"] == b"held"
+
+
+def test_what_memory_does_not_hold_and_requests_with_a_body_go_to_the_app() -> None:
+    app = Holding()
+    bridge = WsgiOnAsgi(app, threads=1, max_body_bytes=1000, body_timeout=5)
+    sent = serve(bridge, get("/v0/servers/a/b", b"/v0/servers/a%2Fb"), [{"type": "http.request"}])
+    assert app.offered[0][1] == "/v0/servers/a%2Fb"  # the raw path, %2F kept
+    assert sent[0]["status"] == 201
+
+    app = Holding()
+    bridge = WsgiOnAsgi(app, threads=1, max_body_bytes=1000, body_timeout=5)
+    with_body = get("/held", b"/held", headers=[(b"content-length", b"2")])
+    sent = serve(bridge, with_body, [{"type": "http.request", "body": b"{}"}])
+    assert app.offered == []
+    assert app.body == b"{}"
+    post = scope("/held", b"/held")
+    serve(bridge, post, [{"type": "http.request", "body": b""}])
+    assert app.offered == []

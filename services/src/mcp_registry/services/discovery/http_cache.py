@@ -55,6 +55,8 @@ class RenderedResponse:
     surrogate_key: str
     seq: int
     scope: Scope = EVERYTHING
+    route: str = ""
+    """The route template that rendered it (labels the metrics of a hit served from memory)."""
     _encoded: dict[str, tuple[bytes, str]] = field(default_factory=dict, compare=False, repr=False)
 
     def representation(self, coding: str) -> tuple[bytes, str, str]:
@@ -100,7 +102,9 @@ def encode_json(body: Any) -> bytes:
         return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def render(result: ReadResult, *, seq: int, is_list: bool) -> RenderedResponse:
+def render(
+    result: ReadResult, *, seq: int, is_list: bool, route: str | None = None
+) -> RenderedResponse:
     """Serialize a read result once; the ETag is a hash of the exact bytes (strong)."""
     if result.scope is not None:
         scope = result.scope
@@ -115,6 +119,7 @@ def render(result: ReadResult, *, seq: int, is_list: bool) -> RenderedResponse:
         seq=seq,
         is_list=is_list,
         scope=scope,
+        route=route or "",
     )
 
 
@@ -126,6 +131,7 @@ def render_bytes(
     seq: int,
     is_list: bool,
     scope: Scope = EVERYTHING,
+    route: str = "",
 ) -> RenderedResponse:
     """A response over already-rendered ``body`` (JSON or HTML): the same validators and
     surrogate keys as :func:`render`, so pages and API answers cache alike.
@@ -157,6 +163,7 @@ def render_bytes(
         surrogate_key=surrogate,
         seq=seq,
         scope=scope,
+        route=route,
     )
 
 
@@ -255,13 +262,7 @@ class ResponseCache:
             self._catch_up(seq, changes)
             entry = self._entries.get(key)
             if entry is not None:
-                self._entries.move_to_end(key)
-                size = entry.size  # grows once per coding the first requests asked for
-                if size != self._sizes[key]:
-                    self._bytes += size - self._sizes[key]
-                    self._sizes[key] = size
-                    self._evict()
-                self.hits += 1
+                self._touch(key, entry)
                 record_cache_lookup(hit=True)
                 return entry
         self.misses += 1
@@ -280,6 +281,31 @@ class ResponseCache:
             self._bytes += rendered.size
             self._evict()
         return rendered
+
+    def lookup(self, key: str, seq: int, changes: Changes | None = None) -> RenderedResponse | None:
+        """The entry for ``key`` if it is valid as of ``seq`` (counted as a hit), else None
+        (not counted: the caller goes on to :meth:`get_or_render`, which counts the miss)."""
+        if self._max <= 0:
+            return None
+        with self._lock:
+            self._catch_up(seq, changes)
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            self._touch(key, entry)
+        record_cache_lookup(hit=True)
+        return entry
+
+    def _touch(self, key: str, entry: RenderedResponse) -> None:
+        # Under the lock: a hit moves to the back, and the bytes of codings added since the
+        # last look are counted now (a body grows once per coding the first requests ask for).
+        self._entries.move_to_end(key)
+        size = entry.size
+        if size != self._sizes[key]:
+            self._bytes += size - self._sizes[key]
+            self._sizes[key] = size
+            self._evict()
+        self.hits += 1
 
     def catch_up(self, seq: int, changes: Changes | None) -> None:
         """Drop what changed up to ``seq`` now (on a change event: memory goes promptly)."""

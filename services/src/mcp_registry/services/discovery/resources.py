@@ -6,13 +6,8 @@ from collections.abc import Callable
 
 import falcon
 
-from mcp_registry.services.discovery import encodings
-from mcp_registry.services.discovery.http_cache import (
-    RenderedResponse,
-    ResponseCache,
-    not_modified,
-    render,
-)
+from mcp_registry.services.discovery.answers import JSON_MEDIA, answer
+from mcp_registry.services.discovery.http_cache import RenderedResponse, ResponseCache, render
 from mcp_registry.services.discovery.reads import ReadResult, Reads
 from mcp_registry.shared.clock import Clock
 from mcp_registry.shared.storage.port import ServerStore
@@ -45,7 +40,7 @@ class CachedReads:
         rendered = self._cache.get_or_render(
             key,
             seq,
-            lambda: render(compute(), seq=seq, is_list=is_list),
+            lambda: render(compute(), seq=seq, is_list=is_list, route=req.uri_template),
             self._store.changed_since,
         )
         self._apply(req, resp, rendered, rendered.dates_reliable(now))
@@ -75,28 +70,22 @@ class CachedReads:
         r: RenderedResponse,
         dated: bool,
         *,
-        media: str = falcon.MEDIA_JSON,
+        media: str = JSON_MEDIA,
     ) -> None:
-        body, etag, coding = r.representation(encodings.choose(req.get_header("Accept-Encoding")))
-        resp.set_header("ETag", etag)
-        if coding != encodings.IDENTITY:
-            resp.set_header("Content-Encoding", coding)
-        if dated and r.last_modified:
-            resp.set_header("Last-Modified", r.last_modified)
-        resp.set_header("Cache-Control", self._cache_control)
-        resp.set_header("Surrogate-Key", r.surrogate_key)
-        resp.vary = ["Accept-Encoding"]
-        if not_modified(
+        found = answer(
             r,
-            req.get_header("If-None-Match"),
-            req.get_header("If-Modified-Since"),
-            dates_reliable=dated,
-            etag=etag,
-        ):
-            resp.status = falcon.HTTP_304
-            return
-        resp.content_type = media
-        resp.data = body
+            accept_encoding=req.get_header("Accept-Encoding"),
+            if_none_match=req.get_header("If-None-Match"),
+            if_modified_since=req.get_header("If-Modified-Since"),
+            dated=dated,
+            cache_control=self._cache_control,
+            media=media,
+        )
+        resp.status = found.status
+        for name, value in found.headers:
+            resp.set_header(name, value)
+        if found.status == 200:
+            resp.data = found.body
 
 
 class ServersResource:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import falcon
@@ -12,13 +12,18 @@ from mcp_registry.services.discovery.change_signal import ChangeSignal
 from mcp_registry.services.discovery.http_cache import (
     LIST_SURROGATE_KEY,
     ResponseCache,
+    cache_control,
     surrogate_key_for,
 )
+from mcp_registry.services.discovery.memory_answers import MemoryAnswers
+from mcp_registry.services.route_table import DISCOVERY
 from mcp_registry.shared.event_model import SERVER_EVENTS
 from mcp_registry.shared.events.consumer import EventSource, follow_events
 from mcp_registry.shared.plugins.host import PluginHost
 from mcp_registry.shared.process_resources import ProcessResources
 from mcp_registry.shared.storage.port import ServerStore
+from mcp_registry.shared.web.cors import CorsPolicy
+from mcp_registry.shared.web.memory_answer import MemoryAnswer, RawAnswer
 from mcp_registry.shared.web.paths import raw_path
 
 
@@ -85,8 +90,9 @@ def build(deps: ProcessResources) -> falcon.App[falcon.Request, falcon.Response]
     """The discovery app of this worker.
 
     On the embedded SQLite store, whose freshness check is a local read of microseconds, the
-    app carries ``serves_from_memory`` (see :func:`memory_hits`); a networked store would
-    block the server's event loop for a round trip per hit, so there it does not.
+    app carries ``serves_from_memory`` (see :func:`memory_hits`) and ``answer_from_memory``
+    (:class:`~.memory_answers.MemoryAnswers`); a networked store would block the server's
+    event loop for a round trip per hit, so there it carries neither.
     """
     cache = ResponseCache(deps.settings.response_cache_entries)
     signal = ChangeSignal()
@@ -104,21 +110,44 @@ def build(deps: ProcessResources) -> falcon.App[falcon.Request, falcon.Response]
         mirror=deps.mirror,
     )
     if deps.settings.effective_database_url.startswith("sqlite:"):
-        return MemoryAwareApp(app, memory_hits(cache))
+        answers = MemoryAnswers(
+            cache,
+            deps.store,
+            cache_control=cache_control(deps.settings),
+            cors=CorsPolicy(deps.settings.cors_allowed_origins),
+            service=DISCOVERY,
+        )
+        return MemoryAwareApp(app, memory_hits(cache), answers)
     return app
 
 
 class MemoryAwareApp:
-    """A falcon app that can tell which requests it answers from memory (falcon's ``App``
-    takes no new attributes); ``add_route`` reaches the wrapped app."""
+    """A falcon app that can tell which requests it answers from memory, and answer cache
+    hits itself (falcon's ``App`` takes no new attributes); ``add_route`` reaches the wrapped
+    app.
+
+    Middleware added later (the process wiring's rate limits) must see every request, so
+    adding any turns ``answer_from_memory`` off.
+    """
 
     def __init__(
         self,
         app: falcon.App[falcon.Request, falcon.Response],
         check: Callable[[dict[str, Any]], bool],
+        answers: MemoryAnswer | None = None,
     ) -> None:
         self._app = app
         self.serves_from_memory = check
+        self._answers = answers
+
+    def answer_from_memory(
+        self, method: str, path: str, query: str, headers: Sequence[tuple[bytes, bytes]]
+    ) -> RawAnswer | None:
+        """The response to a read held in memory, or None (see
+        :mod:`mcp_registry.shared.web.memory_answer`)."""
+        if self._answers is None:
+            return None
+        return self._answers(method, path, query, headers)
 
     def add_route(self, uri_template: str, resource: object) -> None:
         """Add a route to the wrapped app (the process wiring adds ``/ready``)."""
@@ -126,6 +155,7 @@ class MemoryAwareApp:
 
     def add_middleware(self, middleware: Any) -> None:
         """Add middleware to the wrapped app (the process wiring adds rate limits)."""
+        self._answers = None
         self._app.add_middleware(middleware)
 
     def __call__(

@@ -7,10 +7,11 @@ unified API exactly as the ingress would route it in production.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from mcp_registry.services.route_table import ROUTES, Route, service_for
+from mcp_registry.shared.web.memory_answer import MemoryAnswer, RawAnswer
 from mcp_registry.shared.web.paths import raw_path
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -35,6 +36,11 @@ class RouteDispatcher:
         self._apps = dict(apps)
         self._fallback = fallback
         self._routes = routes
+        self._memory_answers: list[MemoryAnswer] = [
+            found
+            for found in (getattr(app, "answer_from_memory", None) for app in self._apps.values())
+            if found is not None
+        ]
 
     def serves_from_memory(self, environ: dict[str, Any]) -> bool:
         """Whether a composed app answers this request from memory (see the discovery
@@ -44,6 +50,17 @@ class RouteDispatcher:
             if check is not None and check(environ):
                 return True
         return False
+
+    def answer_from_memory(
+        self, method: str, path: str, query: str, headers: Sequence[tuple[bytes, bytes]]
+    ) -> RawAnswer | None:
+        """A composed app's answer from memory, if one holds the request (see
+        :mod:`mcp_registry.shared.web.memory_answer`)."""
+        for answers in self._memory_answers:
+            found = answers(method, path, query, headers)
+            if found is not None:
+                return found
+        return None
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]

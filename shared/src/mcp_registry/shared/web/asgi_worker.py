@@ -25,6 +25,8 @@ from typing import Any
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn_worker import UvicornWorker  # type: ignore[import-untyped]
 
+from mcp_registry.shared.web.memory_answer import MemoryAnswer
+
 WSGIApp = Callable[..., Iterable[bytes]]
 Scope = dict[str, Any]
 Receive = Callable[[], Any]
@@ -41,7 +43,9 @@ class WsgiOnAsgi:
     The environ carries ``RAW_URI`` (the path as sent, ``%2F`` kept) like gunicorn's.
     Responses are collected in the thread and sent in one piece: the registry's are small.
 
-    When ``app`` has ``serves_from_memory(environ)`` and it says yes, the request runs on the
+    When ``app`` has ``answer_from_memory`` (:mod:`.memory_answer`), a GET or HEAD without a
+    body is offered to it first, and what it answers is sent as it is, on the event loop. Else,
+    when ``app`` has ``serves_from_memory(environ)`` and it says yes, the request runs on the
     event loop itself: the same app code, without the hand-over to a thread and back. (An
     entry that turns out stale is re-rendered there once; that blocks the loop for one
     render, the price of skipping the hand-over on every hit.)
@@ -54,6 +58,7 @@ class WsgiOnAsgi:
         self._inline: Callable[[dict[str, Any]], bool] | None = getattr(
             app, "serves_from_memory", None
         )
+        self._memory: MemoryAnswer | None = getattr(app, "answer_from_memory", None)
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="wsgi")
         self._max_body = max_body_bytes
         self._body_timeout = body_timeout
@@ -64,6 +69,13 @@ class WsgiOnAsgi:
             return
         if scope["type"] != "http":
             return
+        if self._memory is not None and _without_body(scope):
+            query = scope.get("query_string", b"").decode("latin-1")
+            path = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
+            found = self._memory(scope["method"], path, query, scope.get("headers", ()))
+            if found is not None:
+                await _send(send, *found)
+                return
         body = bytearray()
         more = True
         while more and len(body) <= self._max_body:
@@ -117,6 +129,16 @@ class WsgiOnAsgi:
                 self._pool.shutdown(wait=True)
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+def _without_body(scope: Scope) -> bool:
+    """Whether the request is a GET or HEAD that announces no body (nothing to read first)."""
+    if scope["method"] not in ("GET", "HEAD"):
+        return False
+    return not any(
+        name == b"transfer-encoding" or (name == b"content-length" and value != b"0")
+        for name, value in scope.get("headers", ())
+    )
 
 
 async def _send(send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:

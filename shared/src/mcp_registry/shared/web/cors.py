@@ -56,26 +56,45 @@ def canonical_order(methods: Iterable[str]) -> tuple[str, ...]:
     return (*known, *sorted(unique - set(METHOD_ORDER)))
 
 
-class CorsMiddleware:
-    """Answer preflights, set CORS headers on every response, and fix ``Allow``.
+class CorsPolicy:
+    """Which origins may read the API, and the headers that says on a response.
 
     ``allowed_origins`` holds ``*`` (any origin, the default) or exact origins
     (``https://app.example``); with exact origins the response names the request's origin
     when it is listed, omits CORS headers otherwise, and varies on ``Origin``.
     """
 
-    def __init__(self, allowed_origins: Iterable[str], methods_of: MethodsOf | None) -> None:
+    def __init__(self, allowed_origins: Iterable[str]) -> None:
         origins = tuple(allowed_origins) or (ANY_ORIGIN,)
         self._any = ANY_ORIGIN in origins
         self._origins = frozenset(origins)
+        self._exposed = ", ".join(EXPOSED_HEADERS)
+
+    def headers_for(self, origin: str | None, vary: str | None) -> list[tuple[str, str]]:
+        """The headers to set on a response to a request from ``origin`` (None: no
+        ``Origin`` header) whose ``Vary`` so far is ``vary``: ``Vary`` itself (only with
+        exact origins), then the allowed origin and the exposed headers when it is allowed.
+        Each replaces a header of the same name."""
+        headers: list[tuple[str, str]] = []
+        if self._any:
+            allowed: str | None = ANY_ORIGIN
+        else:
+            headers.append(("Vary", f"{vary}, Origin" if vary else "Origin"))
+            allowed = origin if origin in self._origins else None
+        if allowed is not None:
+            headers.append(("Access-Control-Allow-Origin", allowed))
+            headers.append(("Access-Control-Expose-Headers", self._exposed))
+        return headers
+
+
+class CorsMiddleware:
+    """Answer preflights, set CORS headers on every response (:class:`CorsPolicy`), and fix
+    ``Allow``."""
+
+    def __init__(self, allowed_origins: Iterable[str], methods_of: MethodsOf | None) -> None:
+        self.policy = CorsPolicy(allowed_origins)
         self.methods_of: MethodsOf = methods_of or _no_methods
         """Set after construction when it depends on the app being built."""
-
-    def _allow_origin(self, req: falcon.Request) -> str | None:
-        if self._any:
-            return ANY_ORIGIN
-        origin = req.get_header("Origin")
-        return origin if origin in self._origins else None
 
     def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
         """A preflight on a known path is answered here, before routing."""
@@ -102,13 +121,10 @@ class CorsMiddleware:
         req_succeeded: bool,
     ) -> None:
         """CORS headers on every answer; ``Allow`` from the route table on 405 and OPTIONS."""
-        origin = self._allow_origin(req)
-        if not self._any:
-            vary = resp.get_header("Vary")
-            resp.set_header("Vary", f"{vary}, Origin" if vary else "Origin")
-        if origin is not None:
-            resp.set_header("Access-Control-Allow-Origin", origin)
-            resp.set_header("Access-Control-Expose-Headers", ", ".join(EXPOSED_HEADERS))
+        for name, value in self.policy.headers_for(
+            req.get_header("Origin"), resp.get_header("Vary")
+        ):
+            resp.set_header(name, value)
         if resp.status_code == 405 or (req.method == "OPTIONS" and resp.get_header("Allow")):
             methods = self.methods_of(req.path)
             if methods:
