@@ -195,10 +195,24 @@ def test_added_middleware_turns_the_memory_path_off_and_composition_reaches_it(
     assert composed.answer_from_memory("GET", DETAIL, "", []) is not None
     assert composed.answer_from_memory("GET", "/v0/servers", "limit=9", []) is None
 
-    class Counting:
-        def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
-            """A rate limit would count here: it must see every request."""
+    class CountsLists:
+        """A rate limit on list reads: those must reach it, detail reads need not."""
 
-    wrapped.add_middleware(Counting())
+        def counts(self, method: str, path: str) -> bool:
+            return path == "/v0/servers"
+
+        def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
+            """Where it would count."""
+
+    falcon.testing.TestClient(wrapped).simulate_get("/v0/servers", query_string="limit=9")
+    wrapped.add_middleware(CountsLists())
+    assert wrapped.answer_from_memory("GET", "/v0/servers", "limit=9", []) is None
+    assert wrapped.answer_from_memory("GET", DETAIL, "", []) is not None
+
+    class SeesEverything:
+        def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
+            """Says nothing of what it acts on: it must see every request."""
+
+    wrapped.add_middleware(SeesEverything())
     assert wrapped.answer_from_memory("GET", DETAIL, "", []) is None
     assert composed.answer_from_memory("GET", DETAIL, "", []) is None

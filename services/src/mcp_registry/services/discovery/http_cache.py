@@ -58,6 +58,9 @@ class RenderedResponse:
     route: str = ""
     """The route template that rendered it (labels the metrics of a hit served from memory)."""
     _encoded: dict[str, tuple[bytes, str]] = field(default_factory=dict, compare=False, repr=False)
+    wire: dict[tuple[object, ...], Any] = field(default_factory=dict, compare=False, repr=False)
+    """Answers already laid out for the wire, by request conditions (kept by
+    :class:`~.memory_answers.MemoryAnswers`; it lives and goes with the entry)."""
 
     def representation(self, coding: str) -> tuple[bytes, str, str]:
         """``(body, etag, coding)`` of the representation to send for a chosen ``coding``.

@@ -13,8 +13,10 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
-from mcp_registry.services.discovery.answers import answer
-from mcp_registry.services.discovery.http_cache import ResponseCache
+from prometheus_client import Counter, Histogram
+
+from mcp_registry.services.discovery.answers import ACCEL_EXPIRES, answer
+from mcp_registry.services.discovery.http_cache import RenderedResponse, ResponseCache
 from mcp_registry.shared.clock import Clock, utcnow
 from mcp_registry.shared.storage.port import ServerStore
 from mcp_registry.shared.web.app_base import SERVICE_HEADER
@@ -29,6 +31,12 @@ _WANTED = {
     b"if-modified-since": "if_modified_since",
     b"origin": "origin",
 }
+_FIELDS = tuple(_WANTED.values())
+_ACCEL = ACCEL_EXPIRES.lower().encode()
+
+MAX_LAID_OUT = 16
+"""Distinct request conditions (coding asked for, validators, origin) laid out per entry;
+beyond them an answer is laid out per request."""
 
 
 class MemoryAnswers:
@@ -55,6 +63,9 @@ class MemoryAnswers:
         self._cors = cors
         self._service = service
         self._clock = clock
+        self._accel: tuple[int, bytes] = (-1, b"")
+        # The metric children of each (method, route, status): found once, not per request.
+        self._counted: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     def __call__(
         self, method: str, path: str, query: str, headers: Sequence[tuple[bytes, bytes]]
@@ -75,15 +86,33 @@ class MemoryAnswers:
         rendered = self._cache.lookup(key, self._store.change_seq(), self._store.changed_since)
         if rendered is None:
             return None
+        dated = rendered.dates_reliable(now)
+        conditions = (dated, *(found.get(f) for f in _FIELDS))
+        laid_out = rendered.wire.get(conditions)
+        if laid_out is None:
+            laid_out = self._lay_out(rendered, found, dated)
+            if len(rendered.wire) < MAX_LAID_OUT:
+                rendered.wire[conditions] = laid_out
+        status, raw, body = laid_out
+        raw = [*raw, (_ACCEL, self._accel_value())]
+        counted = self._counted.get((method, rendered.route, status))
+        if counted is None:
+            counted = self._count(method, rendered.route, status)
+        counted[0].inc()
+        counted[1].observe(time.perf_counter() - started)
+        return status, raw, b"" if method == "HEAD" else body
+
+    def _lay_out(self, rendered: RenderedResponse, found: dict[str, str], dated: bool) -> RawAnswer:
+        """The answer for these conditions as bytes, without the per-second nginx validity."""
         reply = answer(
             rendered,
             accept_encoding=found.get("accept_encoding"),
             if_none_match=found.get("if_none_match"),
             if_modified_since=found.get("if_modified_since"),
-            dated=rendered.dates_reliable(now),
+            dated=dated,
             cache_control=self._cache_control,
         )
-        out = list(reply.headers)
+        out = [(n, v) for n, v in reply.headers if n != ACCEL_EXPIRES]
         vary = next((v for n, v in out if n == "Vary"), None)
         for cors_name, cors_value in self._cors.headers_for(found.get("origin"), vary):
             out = [(n, v) for n, v in out if n != cors_name]
@@ -92,8 +121,20 @@ class MemoryAnswers:
         raw = [(n.lower().encode("latin-1"), v.encode("latin-1")) for n, v in out]
         if reply.status == 200:
             raw.append((b"content-length", str(len(reply.body)).encode()))
-        route = rendered.route or UNMATCHED_ROUTE
+        return reply.status, raw, reply.body
+
+    def _accel_value(self) -> bytes:
+        second = int(time.time())
+        if second != self._accel[0]:
+            self._accel = (second, b"@%d" % second)
+        return self._accel[1]
+
+    def _count(self, method: str, route: str, status: int) -> tuple[Counter, Histogram]:
+        label = route or UNMATCHED_ROUTE
         metrics = instruments()
-        metrics.requests.labels(self._service, method, route, status_class(reply.status)).inc()
-        metrics.duration.labels(self._service, route).observe(time.perf_counter() - started)
-        return reply.status, raw, b"" if method == "HEAD" else reply.body
+        counted = (
+            metrics.requests.labels(self._service, method, label, status_class(status)),
+            metrics.duration.labels(self._service, label),
+        )
+        self._counted[(method, route, status)] = counted
+        return counted

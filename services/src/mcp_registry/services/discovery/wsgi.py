@@ -126,8 +126,9 @@ class MemoryAwareApp:
     hits itself (falcon's ``App`` takes no new attributes); ``add_route`` reaches the wrapped
     app.
 
-    Middleware added later (the process wiring's rate limits) must see every request, so
-    adding any turns ``answer_from_memory`` off.
+    Middleware added later (the process wiring's rate limits) must see the requests it acts
+    on: one with a ``counts(method, raw_path)`` method keeps those from the memory path, and
+    one without turns the memory path off.
     """
 
     def __init__(
@@ -139,13 +140,14 @@ class MemoryAwareApp:
         self._app = app
         self.serves_from_memory = check
         self._answers = answers
+        self._counted: list[Callable[[str, str], bool]] = []
 
     def answer_from_memory(
         self, method: str, path: str, query: str, headers: Sequence[tuple[bytes, bytes]]
     ) -> RawAnswer | None:
         """The response to a read held in memory, or None (see
         :mod:`mcp_registry.shared.web.memory_answer`)."""
-        if self._answers is None:
+        if self._answers is None or any(counts(method, path) for counts in self._counted):
             return None
         return self._answers(method, path, query, headers)
 
@@ -155,7 +157,11 @@ class MemoryAwareApp:
 
     def add_middleware(self, middleware: Any) -> None:
         """Add middleware to the wrapped app (the process wiring adds rate limits)."""
-        self._answers = None
+        counts = getattr(middleware, "counts", None)
+        if counts is None:
+            self._answers = None
+        else:
+            self._counted.append(counts)
         self._app.add_middleware(middleware)
 
     def __call__(

@@ -122,7 +122,7 @@ def read_cache(cache_path: str = CACHE_PATH) -> list[str]:
     other service's, and any request carrying credentials, bypass the cache.
     """
     return [
-        "# Public reads are cached here for a second, revalidated by ETag (the CDN layer).",
+        "# Public reads are cached here up to a second, revalidated by ETag (the CDN layer).",
         f"proxy_cache_path {_address(cache_path)} levels=1:2 keys_zone={CACHE_ZONE}:10m "
         "max_size=256m inactive=10m use_temp_path=off;",
         f"map {UPSTREAM_VARIABLE} {SKIP_CACHE_VARIABLE} {{",
@@ -134,19 +134,21 @@ def read_cache(cache_path: str = CACHE_PATH) -> list[str]:
 
 
 CACHE_DIRECTIVES = f"""
-        # A second of validity keeps a publish visible within about a second; after it,
-        # one request revalidates (If-None-Match) while the others wait for it or get the
-        # copy being refreshed.
+        # Discovery's answers name their validity (X-Accel-Expires: @<the second they were
+        # made>): fresh to the end of that second, so a publish is visible within a second
+        # (nginx counts validity in whole seconds; "1s" would mean one to two). After it, one
+        # request revalidates (If-None-Match) while the others wait for it or get the copy
+        # being refreshed. Errors (a 404 before a publish) are not kept at all.
         proxy_cache {CACHE_ZONE};
         proxy_cache_key $scheme$host$request_uri;
-        proxy_cache_valid 200 404 1s;
+        proxy_cache_valid 200 1s;
         proxy_cache_revalidate on;
         proxy_cache_lock on;
         proxy_cache_lock_timeout 2s;
         proxy_cache_use_stale updating;
         proxy_cache_bypass {SKIP_CACHE_VARIABLE} $http_authorization;
         proxy_no_cache {SKIP_CACHE_VARIABLE} $http_authorization;
-        # The services' Cache-Control is for browsers and CDNs; this cache keeps one second.
+        # The services' Cache-Control is for browsers and CDNs; this cache keeps a second.
         proxy_ignore_headers Cache-Control Expires;
         add_header X-Cache-Status $upstream_cache_status always;"""
 

@@ -22,7 +22,8 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+import httptools
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 from uvicorn_worker import UvicornWorker  # type: ignore[import-untyped]
 
 from mcp_registry.shared.web.memory_answer import MemoryAnswer
@@ -43,9 +44,9 @@ class WsgiOnAsgi:
     The environ carries ``RAW_URI`` (the path as sent, ``%2F`` kept) like gunicorn's.
     Responses are collected in the thread and sent in one piece: the registry's are small.
 
-    When ``app`` has ``answer_from_memory`` (:mod:`.memory_answer`), a GET or HEAD without a
-    body is offered to it first, and what it answers is sent as it is, on the event loop. Else,
-    when ``app`` has ``serves_from_memory(environ)`` and it says yes, the request runs on the
+    When ``app`` has ``answer_from_memory`` (:mod:`.memory_answer`), the bridge passes it on:
+    :class:`HeadTimeoutProtocol` asks it as soon as a request head is parsed. Else, when
+    ``app`` has ``serves_from_memory(environ)`` and it says yes, the request runs on the
     event loop itself: the same app code, without the hand-over to a thread and back. (An
     entry that turns out stale is re-rendered there once; that blocks the loop for one
     render, the price of skipping the hand-over on every hit.)
@@ -58,7 +59,9 @@ class WsgiOnAsgi:
         self._inline: Callable[[dict[str, Any]], bool] | None = getattr(
             app, "serves_from_memory", None
         )
-        self._memory: MemoryAnswer | None = getattr(app, "answer_from_memory", None)
+        self.answer_from_memory: MemoryAnswer | None = getattr(app, "answer_from_memory", None)
+        """The app's, for :class:`HeadTimeoutProtocol` to ask before a request becomes an
+        ASGI call at all."""
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="wsgi")
         self._max_body = max_body_bytes
         self._body_timeout = body_timeout
@@ -69,13 +72,6 @@ class WsgiOnAsgi:
             return
         if scope["type"] != "http":
             return
-        if self._memory is not None and _without_body(scope):
-            query = scope.get("query_string", b"").decode("latin-1")
-            path = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
-            found = self._memory(scope["method"], path, query, scope.get("headers", ()))
-            if found is not None:
-                await _send(send, *found)
-                return
         body = bytearray()
         more = True
         while more and len(body) <= self._max_body:
@@ -131,16 +127,6 @@ class WsgiOnAsgi:
                 return
 
 
-def _without_body(scope: Scope) -> bool:
-    """Whether the request is a GET or HEAD that announces no body (nothing to read first)."""
-    if scope["method"] not in ("GET", "HEAD"):
-        return False
-    return not any(
-        name == b"transfer-encoding" or (name == b"content-length" and value != b"0")
-        for name, value in scope.get("headers", ())
-    )
-
-
 async def _send(send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
@@ -183,11 +169,17 @@ def _environ(scope: Scope, body: bytes) -> dict[str, Any]:
 
 
 class HeadTimeoutProtocol(HttpToolsProtocol):
-    """httptools' protocol with a deadline for each request head.
+    """httptools' protocol with a deadline for each request head, which answers held reads
+    itself.
 
     The timer starts when the connection opens (a client that sends nothing is closed after
     ``header_timeout``) and when the first byte of a later request arrives; the complete head
     stops it. Idle kept-alive connections are uvicorn's ``timeout_keep_alive``.
+
+    A read the app holds in memory (its ``answer_from_memory``, see :mod:`.memory_answer`) is
+    answered as soon as its head is parsed: no ASGI task, no request cycle, status line,
+    headers and body in one write. This is where a cache hit's cost went: the task, the
+    cycle's per-header checks and the two writes cost as much as the app's own work.
     """
 
     header_timeout: float = 5.0
@@ -204,7 +196,57 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self._cancel_head_timer()
-        super().on_headers_complete()
+        if not self._answered_from_memory():
+            super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        if self.cycle is not None:  # None: the connection's requests so far were all held
+            super().on_message_complete()
+
+    def on_body(self, body: bytes) -> None:
+        if self.cycle is not None:
+            super().on_body(body)
+
+    def _answered_from_memory(self) -> bool:
+        """Write the whole response to a held read now, in one write, if the app holds it.
+
+        Only a GET or HEAD that announces no body and is not queued behind a running request
+        (pipelining) is offered; the connection then continues as after any response
+        (keep-alive timer, the next request), or closes when the client asked for that.
+        """
+        memory: MemoryAnswer | None = getattr(self.app, "answer_from_memory", None)
+        if memory is None or (self.cycle is not None and not self.cycle.response_complete):
+            return False
+        method = self.parser.get_method()
+        if method not in (b"GET", b"HEAD") or self.parser.should_upgrade():
+            return False
+        for name, value in self.headers:
+            if name == b"transfer-encoding" or (name == b"content-length" and value != b"0"):
+                return False
+        url = httptools.parse_url(self.url)
+        found = memory(
+            method.decode("ascii"),
+            url.path.decode("latin-1"),
+            (url.query or b"").decode("latin-1"),
+            self.headers,
+        )
+        if found is None:
+            return False
+        status, headers, body = found
+        keep_alive = self.parser.get_http_version() != "1.0" and self.parser.should_keep_alive()
+        out = [STATUS_LINE[status]]
+        for name, value in (*self.server_state.default_headers, *headers):
+            out += (name, b": ", value, b"\r\n")
+        if not keep_alive:
+            out.append(b"connection: close\r\n")
+        out.append(b"\r\n")
+        if method == b"GET":
+            out.append(body)
+        self.transport.write(b"".join(out))
+        if not keep_alive:
+            self.transport.close()
+        self.on_response_complete()
+        return True
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_head_timer()
@@ -234,7 +276,16 @@ class RegistryAsgiWorker(UvicornWorker):  # type: ignore[misc]
     max_body_bytes: int = 262_144
     body_timeout: float = 10.0
     protocol: type[HeadTimeoutProtocol] = HeadTimeoutProtocol
-    CONFIG_KWARGS: dict[str, Any] = {"loop": "asyncio", "lifespan": "on", "interface": "asgi3"}
+    # No proxy-header rewriting: the registry's own trusted-proxy setting
+    # (``MCP_REGISTRY_TRUSTED_PROXIES``, :mod:`.client_address`) decides which hop is the
+    # client, from the peer address the server saw. (uvicorn would otherwise trust
+    # ``X-Forwarded-For`` from loopback peers before the registry could judge it.)
+    CONFIG_KWARGS: dict[str, Any] = {
+        "loop": "asyncio",
+        "lifespan": "on",
+        "interface": "asgi3",
+        "proxy_headers": False,
+    }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -86,9 +86,17 @@ def instruments() -> Instruments:
         return _instruments
 
 
+_lookup_counters: dict[bool, Counter] = {}
+
+
 def record_cache_lookup(hit: bool) -> None:
     """Count one response-cache lookup."""
-    instruments().cache_lookups.labels("hit" if hit else "miss").inc()
+    counter = _lookup_counters.get(hit)
+    if counter is None:
+        # Found once per process (after the fork: instruments are the worker's own).
+        counter = instruments().cache_lookups.labels("hit" if hit else "miss")
+        _lookup_counters[hit] = counter
+    counter.inc()
 
 
 def status_class(code: int) -> str:

@@ -61,6 +61,11 @@ class RateLimitMiddleware:
         self._limiter = limiter
         self._addresses = addresses
 
+    def counts(self, method: str, path: str) -> bool:
+        """Whether a request (method, raw path) is counted by some rule: such requests must
+        reach this middleware, so an app may not answer them from memory."""
+        return any(r.matches(method, path) for r in self._rules)
+
     def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
         # Runs after the raw-path middleware: ``req.path`` is the undecoded request path.
         matching = [r for r in self._rules if r.matches(req.method, req.path)]

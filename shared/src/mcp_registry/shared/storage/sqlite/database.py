@@ -80,6 +80,16 @@ class SqliteDatabase:
         with self.errors():
             yield self._pool.get()
 
+    def read_one(self, sql: str) -> tuple[Any, ...] | None:
+        """The first row of a parameterless read, without :meth:`read`'s context managers
+        (for the change-sequence check before every cached read); failures as
+        :class:`StorageError`."""
+        try:
+            row: tuple[Any, ...] | None = self._pool.get().execute(sql).fetchone()
+        except sqlite3.Error as exc:
+            raise StorageError(f"SQLite failure: {exc}") from exc
+        return row
+
     @staticmethod
     def next_seq(conn: sqlite3.Connection) -> int:
         """The next change sequence number, inside the caller's write transaction (so ``seq``

@@ -340,8 +340,7 @@ class SqliteServerStore:
 
     def change_seq(self) -> int:
         """See :meth:`ServerStore.change_seq`."""
-        with self.database.read() as conn:
-            row = conn.execute("SELECT value FROM counters WHERE name = 'seq'").fetchone()
+        row = self.database.read_one("SELECT value FROM counters WHERE name = 'seq'")
         return int(row[0]) if row is not None else 0
 
     def changed_since(self, seq: int, limit: int) -> list[ServerRecord] | None:
