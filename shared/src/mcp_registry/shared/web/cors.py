@@ -70,6 +70,11 @@ class CorsPolicy:
         self._origins = frozenset(origins)
         self._exposed = ", ".join(EXPOSED_HEADERS)
 
+    @property
+    def any_origin(self) -> bool:
+        """Whether every origin may read (the answer does not depend on ``Origin``)."""
+        return self._any
+
     def headers_for(self, origin: str | None, vary: str | None) -> list[tuple[str, str]]:
         """The headers to set on a response to a request from ``origin`` (None: no
         ``Origin`` header) whose ``Vary`` so far is ``vary``: ``Vary`` itself (only with
