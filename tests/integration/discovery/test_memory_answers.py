@@ -27,8 +27,10 @@ TIME_HEADER = "x-accel-expires"
 Answerer = Callable[[str, str, str, dict[str, str]], RawAnswer | None]
 
 
-def pair(d: Discovery, settings: Settings) -> tuple[falcon.testing.TestClient, Answerer]:
-    """A falcon app and its memory answers over ``d``'s store, sharing one cache."""
+def build(
+    d: Discovery, settings: Settings
+) -> tuple[falcon.App[falcon.Request, falcon.Response], ResponseCache, MemoryAnswers]:
+    """A discovery app over ``d``'s store, its cache, and memory answers over that cache."""
     cache = ResponseCache(64)
     app = create_app(settings, store=d.store, cache=cache, clock=d.app_clock)
     answers = MemoryAnswers(
@@ -39,6 +41,12 @@ def pair(d: Discovery, settings: Settings) -> tuple[falcon.testing.TestClient, A
         service=DISCOVERY,
         clock=d.app_clock,
     )
+    return app, cache, answers
+
+
+def pair(d: Discovery, settings: Settings) -> tuple[falcon.testing.TestClient, Answerer]:
+    """A falcon app and its memory answers over ``d``'s store, sharing one cache."""
+    app, _, answers = build(d, settings)
 
     def ask(method: str, path: str, query: str, headers: dict[str, str]) -> RawAnswer | None:
         raw = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
@@ -177,17 +185,7 @@ def test_added_middleware_turns_the_memory_path_off_and_composition_reaches_it(
     make_discovery: MakeDiscovery,
 ) -> None:
     d = seeded(make_discovery)
-    settings = Settings()
-    cache = ResponseCache(64)
-    app = create_app(settings, store=d.store, cache=cache, clock=d.app_clock)
-    answers = MemoryAnswers(
-        cache,
-        d.store,
-        cache_control=cache_control(settings),
-        cors=CorsPolicy(()),
-        service=DISCOVERY,
-        clock=d.app_clock,
-    )
+    app, cache, answers = build(d, Settings())
     wrapped = MemoryAwareApp(app, memory_hits(cache), answers)
     falcon.testing.TestClient(wrapped).simulate_get(DETAIL)
     other: falcon.App[falcon.Request, falcon.Response] = falcon.App()
