@@ -17,7 +17,7 @@ from mcp_registry.services.discovery.list_params import (
     parse_include_deleted,
     parse_list_request,
 )
-from mcp_registry.shared.api_items import to_item
+from mcp_registry.shared.api_items import to_wire_item
 from mcp_registry.shared.errors import ErrorDetail, NotFound
 from mcp_registry.shared.storage.port import ServerStore
 from mcp_registry.shared.storage.records import ListPage, ListQuery, ServerRecord
@@ -26,7 +26,12 @@ from mcp_registry.shared.storage.records import ListPage, ListQuery, ServerRecor
 @dataclass(frozen=True)
 class ReadResult:
     """A response body and its caching facts (``scope``: what a write must touch to change
-    it; None means the names in ``names``)."""
+    it; None means the names in ``names``).
+
+    ``body`` embeds each stored server.json as an ``orjson.Fragment`` (see
+    :func:`~mcp_registry.shared.api_items.to_wire_item`): encode it with ``orjson.dumps``
+    (``http_cache.render``), not with the standard library.
+    """
 
     body: dict[str, Any]
     last_modified: datetime | None
@@ -81,7 +86,7 @@ class Reads:
             request.next_cursor(last.name, last.version) if page.has_more and last else None
         )
         body = {
-            "servers": [to_item(r) for r in items],
+            "servers": [to_wire_item(r) for r in items],
             "metadata": PageMetadata(count=len(items), next_cursor=next_cursor).to_dict(),
         }
         names = _names(items)
@@ -98,7 +103,7 @@ class Reads:
         if not records:
             raise not_found(f"no visible version of a server named {name!r}")
         body = {
-            "servers": [to_item(r) for r in records],
+            "servers": [to_wire_item(r) for r in records],
             "metadata": {"count": len(records)},
         }
         # Versions hidden by the filter still count: deleting one changes this response.
@@ -114,4 +119,4 @@ class Reads:
         if record is None or (record.status == "deleted" and not include_deleted):
             what = f"server {name!r}" if version == "latest" else f"version {version!r} of {name!r}"
             raise not_found(f"{what} not found")
-        return ReadResult(to_item(record), record.updated_at, (name,), detail_scope(name))
+        return ReadResult(to_wire_item(record), record.updated_at, (name,), detail_scope(name))
