@@ -17,13 +17,22 @@ import orjson
 
 
 def load_server_text(text: str) -> Any:
-    """The value of a stored server.json: orjson (several times faster than the standard
-    library), the standard library for what orjson refuses (``NaN``, integers beyond 64 bits,
-    which only writers that bypass the strict request decoder can have stored)."""
+    """The value of a stored server.json, exactly as the standard library parses it.
+
+    orjson first (several times faster). It refuses ``NaN`` and ``Infinity`` and silently
+    turns an integer beyond 64 bits into a float; only writers that bypass the strict request
+    decoder (import, mirror) can have stored either. orjson writes every float of 1e16 or
+    more with ``e+``, such a float among them, so a value whose encoding holds ``e+`` (a rare
+    large float, or such an integer) is parsed again by the standard library, which keeps the
+    integer exact.
+    """
     try:
-        return orjson.loads(text)
+        value = orjson.loads(text)
     except orjson.JSONDecodeError:
         return json.loads(text)
+    if b"e+" in orjson.dumps(value):
+        return json.loads(text)
+    return value
 
 
 _DIFFERENT = ("e-0", "NaN", "Infinity")
