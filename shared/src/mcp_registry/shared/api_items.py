@@ -52,12 +52,12 @@ def to_wire_item(record: ServerRecord) -> dict[str, Any]:
 
     The fragment is the stored text itself when :func:`spliceable` says orjson would encode
     its parsed value to the same bytes; otherwise the parsed value encoded with orjson, or for
-    what orjson refuses (integers beyond 64 bits) with the standard library in the stored
-    form. So a page of these items is byte for byte what ``orjson.dumps`` gave for
-    :func:`to_item`, and where that failed, the standard library's encoding, except only for
-    one case the strict request decoder keeps out: a page holding both an integer beyond 64
-    bits and a float in exponent form ``e-0N`` in another entry (same values, that float
-    written ``0.00001`` rather than ``1e-05``).
+    what orjson refuses (integers beyond 64 bits) with the standard library, as stored. So a
+    page of these items is byte for byte what ``orjson.dumps`` gives for :func:`to_item`.
+    Where that fails (an integer beyond 64 bits on the page, which the strict request decoder
+    keeps out; only import and mirroring can store one), the standard library encoded the whole
+    page instead; the values are the same, but floats of other entries written ``1e-05`` in
+    storage come out as orjson writes them (``0.00001``), and their ``NaN`` as ``null``.
     """
     return {"server": _server_fragment(record), "_meta": official_meta(record)}
 
