@@ -91,6 +91,8 @@ def test_search_terms_include_a_miss_and_broad_terms() -> None:
         datetime(2025, 1, 6, 9, 0, 0, 5, tzinfo=UTC),
         datetime(1999, 12, 31, 23, 59, 59, 999_999, tzinfo=timezone(timedelta(hours=-5))),
         datetime(1970, 1, 1, tzinfo=UTC),
+        datetime(2026, 3, 4, 5, 6, 7, 8, tzinfo=timezone(timedelta(0))),  # UTC, not the singleton
+        datetime(2026, 3, 4, 5, 6, 7, tzinfo=timezone(timedelta(hours=5, minutes=30))),
     ],
 )
 def test_rfc3339_formatting_matches_the_strftime_form(moment: datetime) -> None:

@@ -6,7 +6,7 @@ Each function returns a :class:`ReadResult`: the JSON body plus what HTTP cachin
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -17,7 +17,7 @@ from mcp_registry.services.discovery.list_params import (
     parse_include_deleted,
     parse_list_request,
 )
-from mcp_registry.shared.api_items import to_item
+from mcp_registry.shared.api_items import to_wire_item
 from mcp_registry.shared.errors import ErrorDetail, NotFound
 from mcp_registry.shared.storage.port import ServerStore
 from mcp_registry.shared.storage.records import ListPage, ListQuery, ServerRecord
@@ -26,7 +26,12 @@ from mcp_registry.shared.storage.records import ListPage, ListQuery, ServerRecor
 @dataclass(frozen=True)
 class ReadResult:
     """A response body and its caching facts (``scope``: what a write must touch to change
-    it; None means the names in ``names``)."""
+    it; None means the names in ``names``).
+
+    ``body`` embeds each stored server.json as an ``orjson.Fragment`` (see
+    :func:`~mcp_registry.shared.api_items.to_wire_item`): encode it with ``orjson.dumps``
+    (``http_cache.render``), not with the standard library.
+    """
 
     body: dict[str, Any]
     last_modified: datetime | None
@@ -61,11 +66,21 @@ def _list_scope(query: ListQuery, page: ListPage, names: tuple[str, ...]) -> Sco
     )
 
 
-class Reads:
-    """Public reads over a :class:`ServerStore`."""
+ItemOf = Callable[[ServerRecord], Any]
+"""How a record becomes an entry of a response body."""
 
-    def __init__(self, store: ServerStore) -> None:
+
+class Reads:
+    """Public reads over a :class:`ServerStore`.
+
+    ``item`` makes each entry: by default :func:`~mcp_registry.shared.api_items.to_wire_item`,
+    which splices the stored server.json; ``to_item`` (parse, then encode) gives the same bytes
+    and is the reference the tests compare against.
+    """
+
+    def __init__(self, store: ServerStore, *, item: ItemOf = to_wire_item) -> None:
         self._store = store
+        self._item = item
 
     def list_servers(self, params: Mapping[str, str]) -> ReadResult:
         """``GET /servers``: one page, ``nextCursor`` only when more exist.
@@ -75,13 +90,14 @@ class Reads:
         """
         request = parse_list_request(params)
         page = self._store.list_servers(request.query)
+        item = self._item
         items = page.items
         last = items[-1] if items else None
         next_cursor = (
             request.next_cursor(last.name, last.version) if page.has_more and last else None
         )
         body = {
-            "servers": [to_item(r) for r in items],
+            "servers": [item(r) for r in items],
             "metadata": PageMetadata(count=len(items), next_cursor=next_cursor).to_dict(),
         }
         names = _names(items)
@@ -98,7 +114,7 @@ class Reads:
         if not records:
             raise not_found(f"no visible version of a server named {name!r}")
         body = {
-            "servers": [to_item(r) for r in records],
+            "servers": [self._item(r) for r in records],
             "metadata": {"count": len(records)},
         }
         # Versions hidden by the filter still count: deleting one changes this response.
@@ -114,4 +130,4 @@ class Reads:
         if record is None or (record.status == "deleted" and not include_deleted):
             what = f"server {name!r}" if version == "latest" else f"version {version!r} of {name!r}"
             raise not_found(f"{what} not found")
-        return ReadResult(to_item(record), record.updated_at, (name,), detail_scope(name))
+        return ReadResult(self._item(record), record.updated_at, (name,), detail_scope(name))

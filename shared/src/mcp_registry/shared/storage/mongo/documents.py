@@ -96,17 +96,17 @@ def new_version_document(
 
 def record_of(doc: Mapping[str, Any]) -> ServerRecord:
     """A :class:`ServerRecord` from a document projected with :data:`RECORD_FIELDS`."""
-    return ServerRecord(
-        name=doc["name"],
-        version=doc["version"],
-        server=json.loads(doc["serverJson"]),
-        status=_STATUS[doc["status"]],
-        status_message=doc.get("statusMessage"),
-        published_at=from_micros(doc["publishedAt"]),
-        updated_at=from_micros(doc["updatedAt"]),
-        status_changed_at=from_micros(doc["statusChangedAt"]),
-        is_latest=bool(doc["isLatest"]),
-        seq=int(doc["seq"]),
+    return ServerRecord.construct(
+        doc["name"],
+        doc["version"],
+        doc["serverJson"],
+        _STATUS[doc["status"]],
+        doc.get("statusMessage"),
+        from_micros(doc["publishedAt"]),
+        from_micros(doc["updatedAt"]),
+        from_micros(doc["statusChangedAt"]),
+        bool(doc["isLatest"]),
+        int(doc["seq"]),
     )
 
 

@@ -11,13 +11,10 @@ Readers never block writers (WAL). Search and listing SQL: see ``queries``.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
-
-import orjson
 
 from mcp_registry.shared.errors import BadRequest, Conflict, NotFound, StorageError
 from mcp_registry.shared.event_model import OutboxEvent
@@ -54,29 +51,23 @@ from mcp_registry.shared.storage.timestamps import from_micros, to_micros
 _STATUS: dict[str, Status] = {s: s for s in STATUSES}
 
 
-def _load_document(text: str) -> Any:
-    """A stored server.json: orjson (several times faster on a page of 100), the standard
-    library for what it refuses (NaN, integers beyond 64 bits)."""
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
-
-
 def _record(row: Sequence[Any]) -> ServerRecord:
     """A :class:`ServerRecord` from a row selected with ``SELECT_RECORDS``."""
     name, version, server, status, message, published, updated, changed, latest, seq = row
-    return ServerRecord(
-        name=name,
-        version=version,
-        server=_load_document(server),
-        status=_STATUS[status],
-        status_message=message,
-        published_at=from_micros(published),
-        updated_at=from_micros(updated),
-        status_changed_at=from_micros(changed),
-        is_latest=bool(latest),
-        seq=seq,
+    # Most records never changed after publishing: their three times are one value.
+    published_at = from_micros(published)
+    updated_at = published_at if updated == published else from_micros(updated)
+    return ServerRecord.construct(
+        name,
+        version,
+        server,
+        _STATUS[status],
+        message,
+        published_at,
+        updated_at,
+        updated_at if changed == updated else from_micros(changed),
+        bool(latest),
+        seq,
     )
 
 
