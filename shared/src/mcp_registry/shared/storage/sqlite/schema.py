@@ -138,15 +138,16 @@ STATEMENTS: tuple[str, ...] = (
     END
     """,
     # The keyset walk of latest versions with ``instr``: every column it reads is in the
-    # index, so a walk step never visits the (much larger) table row.
+    # index (``is_latest`` too, or SQLite would read the row to check it), so a walk step never
+    # visits the (much larger) table row.
     """
     CREATE INDEX IF NOT EXISTS server_versions_latest_search
-        ON server_versions (name, version, status, search_text) WHERE is_latest = 1
+        ON server_versions (name, version, status, search_text, is_latest) WHERE is_latest = 1
     """,
     # Sorting trigram matches by name: the sort keys of a row id without reading the row.
     """
     CREATE INDEX IF NOT EXISTS server_versions_latest_rows
-        ON server_versions (id, name, version, status) WHERE is_latest = 1
+        ON server_versions (id, name, version, status, is_latest) WHERE is_latest = 1
     """,
     # Remote URLs per version, kept by triggers in the row's own transaction, so "a remote URL
     # belongs to one name" is an index lookup instead of a scan of every server.json.
