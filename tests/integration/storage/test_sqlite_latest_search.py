@@ -93,7 +93,9 @@ def test_applies_to_latest_searches_of_three_characters_or_more() -> None:
     assert not latest_search.applies(ListQuery(search="we", latest_only=True))
     assert not latest_search.applies(ListQuery(search="a\x00b", latest_only=True))
     assert not latest_search.applies(ListQuery(search="weather", latest_only=True, version="1"))
-    assert not latest_search.applies(ListQuery(search="weather", latest_only=True, updated_since=T0))
+    assert not latest_search.applies(
+        ListQuery(search="weather", latest_only=True, updated_since=T0)
+    )
     assert not latest_search.applies(ListQuery(latest_only=True))
 
 
@@ -157,7 +159,7 @@ def latest_index_rows(store: SqliteServerStore, term: str) -> set[int]:
         return {
             row[0]
             for row in conn.execute(
-                f"SELECT rowid FROM {LATEST_SEARCH_TABLE} WHERE {LATEST_SEARCH_TABLE} MATCH ?",
+                "SELECT rowid FROM server_search_latest WHERE server_search_latest MATCH ?",
                 [fts_phrase(term)],
             )
         }
@@ -211,7 +213,9 @@ def test_opening_a_version_2_database_fills_the_latest_index(tmp_path: Path) -> 
     # What a database from before the latest index looks like: the table is there (created by
     # this release's schema) but holds nothing.
     with closing(sqlite3.connect(path)) as conn, conn:
-        conn.execute(f"INSERT INTO {LATEST_SEARCH_TABLE} ({LATEST_SEARCH_TABLE}) VALUES ('delete-all')")
+        conn.execute(
+            "INSERT INTO server_search_latest (server_search_latest) VALUES ('delete-all')"
+        )
         conn.execute("PRAGMA user_version = 2")
     reopened = SqliteServerStore(SqliteDatabase(path), search_window=1)
     try:

@@ -663,7 +663,8 @@ def test_latest_search_pages_survive_publishes_between_pages(make_store: MakeSto
             ListQuery(search="WEATHER", latest_only=True, limit=3, after=after)
         )
         for record in page.items:
-            assert record.is_latest and matches(record.server, "weather"), record.name
+            assert record.is_latest, record.name
+            assert matches(record.server, "weather"), record.name
         seen.extend((r.name, r.version) for r in page.items)
         # Between pages: new matches before and after the cursor, a new latest for a name
         # already shown, and one not yet shown losing the term.
@@ -685,7 +686,8 @@ def test_latest_search_pages_survive_publishes_between_pages(make_store: MakeSto
     assert seen == sorted(seen), "keyset order across pages"
     unchanged = [(n, "1.0.0") for n in matching[1:] if n not in changed]
     assert [k for k in seen if k in unchanged] == unchanged, "nothing unchanged is skipped"
-    assert changed and not any(name in changed for name, _ in seen), "a lost match is not shown"
+    assert changed, "a name not yet shown lost the term"
+    assert not any(name in changed for name, _ in seen), "a lost match is not shown"
     assert ("io.github.page/z1", "2.0.1") in seen, "a match published past the cursor is shown"
     assert not any(name.startswith("io.github.page/a") for name, _ in seen)
 

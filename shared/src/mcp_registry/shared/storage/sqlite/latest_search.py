@@ -113,7 +113,10 @@ def search_latest(
     needle = normalize(query.search or "")
     wanted = query.limit + 1
     after = query.after
-    conn.execute("BEGIN")
+    # One snapshot for both steps (WAL: a reader's transaction never blocks a writer).
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN")
     try:
         end_row = conn.execute(window_end_sql(after), [*_position(after), window - 1]).fetchone()
         end: Position | None = (end_row[0], end_row[1]) if end_row is not None else None
@@ -127,5 +130,6 @@ def search_latest(
                 [fts_phrase(needle), *_position(end), wanted - len(rows)],
             ).fetchall()
     finally:
-        conn.execute("COMMIT")
+        if own:
+            conn.execute("COMMIT")
     return rows
