@@ -41,6 +41,12 @@ from benchmarks.main import BenchOptions, main_argv, run_bench, table
     show_default=True,
     help="auto: wrk (installed with apt-get when missing), else Python processes",
 )
+@click.option(
+    "--only",
+    type=click.Choice(["search"]),
+    default=None,
+    help="search: seed and measure (d) alone (quick at 100,000 servers)",
+)
 @click.option("--json", "json_file", type=click.Path(dir_okay=False), help="write results here")
 def bench(
     servers: int,
@@ -50,6 +56,7 @@ def bench(
     workers: int,
     rss_versions: int,
     load_generator: str,
+    only: str | None,
     json_file: str | None,
 ) -> None:
     """Measure the read and publish paths on a registry of its own (temporary data, loopback).
@@ -71,6 +78,7 @@ def bench(
         rss_versions=rss_versions,
         load_generator=cast("Literal['auto', 'wrk', 'python']", load_generator),
         command=main_argv(),
+        only=cast("Literal['search'] | None", only),
     )
     try:
         report = run_bench(options, lambda line: click.echo(line, err=True))

@@ -145,6 +145,17 @@ def search_latency(served: Served, *, duration: float) -> LatencySummary:
     return LatencySummary.of(samples)
 
 
+def search_by_term(served: Served, *, rounds: int = 5) -> dict[str, float]:
+    """The median latency of each term of the mix (``rounds`` requests each), to see which
+    terms set the p99."""
+    medians: dict[str, float] = {}
+    for term in SEARCH_TERMS:
+        path = f"/v0/servers?search={quote(term)}&version=latest&limit=100"
+        samples = sorted(get(served.url, path).ms for _ in range(rounds))
+        medians[term] = samples[len(samples) // 2]
+    return medians
+
+
 @dataclass(frozen=True)
 class SyncRun:
     """(e) One sync: pages fetched, entries received, wall time and per-page latency."""

@@ -75,3 +75,39 @@ def test_bench_runs_and_reports_every_key(tmp_path: Path) -> None:
     if not any("nginx not installed" in note for note in report["notes"]):
         for key in nginx_keys:
             assert report[key] > 0, key
+
+
+@pytest.mark.e2e
+def test_bench_measures_search_alone(tmp_path: Path) -> None:
+    out = tmp_path / "search.json"
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks",
+            "--servers",
+            "200",
+            "--duration",
+            "1",
+            "--only",
+            "search",
+            "--json",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert completed.returncode == 0, completed.stderr + completed.stdout
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["only"] == "search"
+    for key in ("search_p50_ms", "search_p99_ms", "seed_seconds"):
+        assert math.isfinite(report[key]), key
+        assert report[key] > 0, key
+    by_term = report["details"]["search_by_term"]
+    assert "github" in by_term
+    assert all(value > 0 for value in by_term.values())
+    assert "search_p99_ms" in completed.stdout
+    assert "cached_ratio" not in report, "nothing else was measured"

@@ -85,6 +85,56 @@ def test_search_uses_the_trigram_index(real_store: MongoServerStore, mongo_url: 
     assert SEARCH_INDEX in explain(real_store, mongo_url, spec, **options)
 
 
+def stages(plan: Any) -> set[str]:
+    """Every stage name of an explain plan."""
+    found: set[str] = set()
+    if isinstance(plan, dict):
+        if "stage" in plan:
+            found.add(str(plan["stage"]))
+        for value in plan.values():
+            found |= stages(value)
+    elif isinstance(plan, list):
+        for value in plan:
+            found |= stages(value)
+    return found
+
+
+@pytest.mark.parametrize("after", [None, ("com.example/s12", "1.0.0")])
+def test_a_broad_search_reads_a_bounded_candidate_set(
+    real_store: MongoServerStore, mongo_url: str, after: tuple[str, str] | None
+) -> None:
+    # "weather" is in every title: the index must hand the entries over in keyset order from
+    # the cursor, so the scan stops after limit + 1 matches instead of sorting all 30.
+    built = list_filter(ListQuery(search="weather", latest_only=True, after=after))
+    assert built is not None
+    spec, hint = built
+    assert hint == SEARCH_INDEX
+    client: MongoClient[dict[str, Any]] = MongoClient(mongo_url)
+    try:
+        result = client[real_store.database_name].command(
+            "explain",
+            {
+                "find": VERSIONS,
+                "filter": spec,
+                "sort": {"name": 1, "version": 1},
+                "limit": 4,
+                "hint": hint,
+            },
+            verbosity="executionStats",
+        )
+    finally:
+        client.close()
+    winning = result["queryPlanner"]["winningPlan"]
+    assert SEARCH_INDEX in index_names(winning)
+    assert "SORT" not in stages(winning), "the index order is the sort: no blocking sort"
+    statistics = result["executionStats"]
+    assert statistics["nReturned"] == 4
+    assert statistics["totalDocsExamined"] <= 4 + 1, statistics
+    assert statistics["totalKeysExamined"] <= 4 + 2, statistics
+    page = real_store.list_servers(ListQuery(search="weather", latest_only=True, after=after))
+    assert [r.name for r in page.items] == sorted(r.name for r in page.items)
+
+
 def test_remote_lookup_uses_its_index(real_store: MongoServerStore, mongo_url: str) -> None:
     spec = {"remoteUrls": "https://mcp3.example.com/sse", "status": {"$ne": "deleted"}}
     assert "remote_urls" in explain(real_store, mongo_url, spec)

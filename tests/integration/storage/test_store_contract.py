@@ -24,6 +24,7 @@ from mcp_registry.shared.event_model import (
 from mcp_registry.shared.storage.port import ServerStore
 from mcp_registry.shared.storage.records import ListQuery, NewVersion, ServerRecord, Status
 from mcp_registry.shared.storage.search_text import matches
+from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
 from tests.support.server_json import MakeServerJson, npm_package
 from tests.support.stores import (
     ACTOR,
@@ -640,6 +641,55 @@ def test_search_combines_with_latest_and_deleted(make_store: MakeStore) -> None:
     # 2.0.0 regained latest when 3.0.0 was deleted: that is a change pollers must see.
     hits = store.list_servers(ListQuery(search="weather", updated_since=at(2))).items
     assert [r.version for r in hits] == ["2.0.0"]
+
+
+def test_latest_search_pages_survive_publishes_between_pages(make_store: MakeStore) -> None:
+    store = make_store()
+    if isinstance(store, SqliteServerStore):
+        # A window of three entries, so pages cross from the keyset walk to the trigram index.
+        store.search_window = 3
+    clock = Ticker()
+    names = [f"io.github.page/w{i:02d}" for i in range(16)]
+    for i, name in enumerate(names):
+        topic = "weather station" if i % 2 == 0 else "other things"
+        store.publish(new_version(name, "1.0.0", description=topic), actor=ACTOR, now=clock())
+    matching = [name for i, name in enumerate(names) if i % 2 == 0]
+    changed: set[str] = set()
+    seen: list[tuple[str, str]] = []
+    after: tuple[str, str] | None = None
+    step = 0
+    while True:
+        page = store.list_servers(
+            ListQuery(search="WEATHER", latest_only=True, limit=3, after=after)
+        )
+        for record in page.items:
+            assert record.is_latest, record.name
+            assert matches(record.server, "weather"), record.name
+        seen.extend((r.name, r.version) for r in page.items)
+        # Between pages: new matches before and after the cursor, a new latest for a name
+        # already shown, and one not yet shown losing the term.
+        step += 1
+        for name in (f"io.github.page/a{step}", f"io.github.page/z{step}", matching[0]):
+            store.publish(
+                new_version(name, f"2.0.{step}", description="weather"), actor=ACTOR, now=clock()
+            )
+        unseen = [n for n in matching[3:] if n not in changed and (n, "1.0.0") not in seen]
+        if step == 2 and unseen:
+            store.publish(
+                new_version(unseen[-1], "2.0.0", description="gone"), actor=ACTOR, now=clock()
+            )
+            changed.add(unseen[-1])
+        if not page.has_more:
+            break
+        after = (page.items[-1].name, page.items[-1].version)
+    assert len(seen) == len(set(seen)), "no record repeats"
+    assert seen == sorted(seen), "keyset order across pages"
+    unchanged = [(n, "1.0.0") for n in matching[1:] if n not in changed]
+    assert [k for k in seen if k in unchanged] == unchanged, "nothing unchanged is skipped"
+    assert changed, "a name not yet shown lost the term"
+    assert not any(name in changed for name, _ in seen), "a lost match is not shown"
+    assert ("io.github.page/z1", "2.0.1") in seen, "a match published past the cursor is shown"
+    assert not any(name.startswith("io.github.page/a") for name, _ in seen)
 
 
 # -- outbox ---------------------------------------------------------------------------------

@@ -26,8 +26,10 @@ UNSEARCHABLE = ("\x00",)
 """Characters removed from stored text like the separator: a query containing one matches
 nothing (MongoDB refuses a NUL in a regular expression; no name or package has one)."""
 
-RAREST_TRIGRAMS = 3
-"""Trigrams of a query the MongoDB index is asked for: the rarest ones (see :func:`rarity`)."""
+RAREST_TRIGRAMS = 1
+"""Trigrams of a query the MongoDB index is asked for: the rarest one (see :func:`rarity`).
+One: the index yields one trigram's entries in keyset order, and every candidate is confirmed
+by the exact substring anyway, so further trigrams would only be re-checked after the fetch."""
 
 COMMON_TRIGRAMS = frozenset(
     {

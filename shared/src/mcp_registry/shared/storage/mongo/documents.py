@@ -191,14 +191,17 @@ def list_filter(query: ListQuery) -> tuple[Document, str | None] | None:
     """The ``find`` filter of a list query and the index to hint, or None when the query can
     match nothing.
 
-    Search of at least three characters asking for latest versions: ``$all`` over the query's
-    two or three rarest trigrams (rarest first: the server takes the index bounds from the
-    first), served by the partial multikey ``search_trigrams`` index of latest versions, then a
-    regex on ``searchText`` confirms the exact substring (the query is escaped, so it is never
-    regex syntax). When even the rarest trigram is one most entries contain (``io.``,
-    ``com``), or the query asks for every version, only the regex runs, evaluated while walking
-    the (name, version) keyset index; that walk stops after ``limit + 1`` matches, which come
-    quickly exactly when the trigrams are common.
+    Search of at least three characters asking for latest versions: equality on the query's
+    rarest trigram (by :func:`rarest_trigrams`' estimate), served by the partial multikey
+    ``search_trigrams`` index of latest versions, ``(searchTrigrams, name, version)``; a regex
+    on ``searchText`` confirms the exact substring (the query is escaped, so it is never regex
+    syntax). One trigram is one point of the index's first key, so its entries come in the
+    sort order: the scan starts at the cursor and stops after ``limit + 1`` confirmed matches,
+    and the candidates it reads are bounded by the page, not by how many entries hold the
+    trigram (no in-memory sort). When even the rarest trigram is one most entries contain
+    (``io.``, ``com``), or the query asks for every version, only the regex runs, evaluated
+    while walking the (name, version) keyset index; that walk stops after ``limit + 1``
+    matches, which come quickly exactly when the trigrams are common.
 
     A keyset page adds a top-level ``name >= after`` bound beside the ``$or``, so the planner
     starts the index scan at the cursor instead of filtering from the first entry.
@@ -218,7 +221,7 @@ def list_filter(query: ListQuery) -> tuple[Document, str | None] | None:
         if len(needle) >= MIN_INDEXED_QUERY and query.latest_only:
             picked = rarest_trigrams(needle)
             if picked:
-                conditions.append({"searchTrigrams": {"$all": picked}})
+                conditions.append({"searchTrigrams": picked[0]})
                 hint = SEARCH_INDEX
         conditions.append({"searchText": {"$regex": re.escape(needle)}})
     if query.latest_only:

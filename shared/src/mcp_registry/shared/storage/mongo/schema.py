@@ -68,11 +68,13 @@ INDEXES: tuple[IndexSpec, ...] = (
     IndexSpec(VERSIONS, "updated_at", [("updatedAt", 1)]),
     IndexSpec(VERSIONS, "name_published", [("name", 1), ("publishedAt", 1), ("version", 1)]),
     # Search looks at latest versions only when asked for them; the partial index holds just
-    # those, so a common trigram cannot walk every old version.
+    # those, so a common trigram cannot walk every old version. Name and version follow the
+    # trigram: for one trigram the entries come in keyset order, so a page reads the index
+    # from its cursor and stops after limit + 1 matches instead of sorting every candidate.
     IndexSpec(
         VERSIONS,
         SEARCH_INDEX,
-        [("searchTrigrams", 1)],
+        [("searchTrigrams", 1), ("name", 1), ("version", 1)],
         {"partialFilterExpression": {"isLatest": True}},
     ),
     IndexSpec(VERSIONS, "remote_urls", [("remoteUrls", 1)]),

@@ -11,7 +11,7 @@ in Python, identically for SQLite and MongoDB.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 BACKFILL_REMOTES = """
     INSERT OR IGNORE INTO remote_urls (url, version_id)
@@ -20,6 +20,19 @@ BACKFILL_REMOTES = """
         WHERE remote.type = 'object' AND json_type(remote.value, '$.url') = 'text'
 """
 """Fills ``remote_urls`` for rows written before schema version 2 had it."""
+
+BACKFILL_LATEST_SEARCH = (
+    "INSERT INTO server_search_latest (server_search_latest) VALUES ('delete-all')",
+    """
+    INSERT INTO server_search_latest (rowid, search_text)
+        SELECT id, search_text FROM server_versions WHERE is_latest = 1
+    """,
+)
+"""(Re)fills ``server_search_latest`` for a database from before schema version 3 had it."""
+
+LATEST_SEARCH_TABLE = "server_search_latest"
+LATEST_SEARCH_INDEX = "server_versions_latest_search"
+LATEST_ROWS_INDEX = "server_versions_latest_rows"
 
 VERSIONS_TABLE = "server_versions"
 SEARCH_TABLE = "server_search"
@@ -90,6 +103,51 @@ STATEMENTS: tuple[str, ...] = (
             VALUES ('delete', old.id, old.search_text);
         INSERT INTO server_search (rowid, search_text) VALUES (new.id, new.search_text);
     END
+    """,
+    # Search of latest versions (what ``version=latest`` asks; see ``latest_search``): a
+    # trigram index of the latest rows only, so a broad term matches one row per name instead
+    # of every version, kept by triggers on the latest flag and the text.
+    """
+    CREATE VIRTUAL TABLE IF NOT EXISTS server_search_latest USING fts5(
+        search_text,
+        content = 'server_versions',
+        content_rowid = 'id',
+        tokenize = 'trigram case_sensitive 1'
+    )
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS server_versions_latest_search_insert
+    AFTER INSERT ON server_versions WHEN new.is_latest = 1 BEGIN
+        INSERT INTO server_search_latest (rowid, search_text) VALUES (new.id, new.search_text);
+    END
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS server_versions_latest_search_delete
+    AFTER DELETE ON server_versions WHEN old.is_latest = 1 BEGIN
+        INSERT INTO server_search_latest (server_search_latest, rowid, search_text)
+            VALUES ('delete', old.id, old.search_text);
+    END
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS server_versions_latest_search_update
+    AFTER UPDATE OF is_latest, search_text ON server_versions BEGIN
+        INSERT INTO server_search_latest (server_search_latest, rowid, search_text)
+            SELECT 'delete', old.id, old.search_text WHERE old.is_latest = 1;
+        INSERT INTO server_search_latest (rowid, search_text)
+            SELECT new.id, new.search_text WHERE new.is_latest = 1;
+    END
+    """,
+    # The keyset walk of latest versions with ``instr``: every column it reads is in the
+    # index (``is_latest`` too, or SQLite would read the row to check it), so a walk step never
+    # visits the (much larger) table row.
+    """
+    CREATE INDEX IF NOT EXISTS server_versions_latest_search
+        ON server_versions (name, version, status, search_text, is_latest) WHERE is_latest = 1
+    """,
+    # Sorting trigram matches by name: the sort keys of a row id without reading the row.
+    """
+    CREATE INDEX IF NOT EXISTS server_versions_latest_rows
+        ON server_versions (id, name, version, status, is_latest) WHERE is_latest = 1
     """,
     # Remote URLs per version, kept by triggers in the row's own transaction, so "a remote URL
     # belongs to one name" is an index lookup instead of a scan of every server.json.

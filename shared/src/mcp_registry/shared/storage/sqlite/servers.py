@@ -6,7 +6,7 @@ state nobody else can change until it commits. The version rows, the latest flip
 events and the audit entry of a write commit together or not at all. ``seq`` comes from the
 ``counters`` table inside the same transaction, so it increases in commit order.
 
-Readers never block writers (WAL). Search and listing SQL: see ``queries``.
+Readers never block writers (WAL). Search and listing SQL: see ``queries`` and ``latest_search``.
 """
 
 from __future__ import annotations
@@ -38,14 +38,20 @@ from mcp_registry.shared.storage.records import (
 )
 from mcp_registry.shared.storage.remote_urls import remote_urls
 from mcp_registry.shared.storage.search_text import search_text
+from mcp_registry.shared.storage.sqlite import latest_search
 from mcp_registry.shared.storage.sqlite.database import SqliteDatabase, dumps
+from mcp_registry.shared.storage.sqlite.latest_search import SEARCH_WINDOW
 from mcp_registry.shared.storage.sqlite.queries import (
     LAST_UPDATED_SQL,
     NAMES_USING_REMOTE_SQL,
     SELECT_RECORDS,
     list_servers_sql,
 )
-from mcp_registry.shared.storage.sqlite.schema import BACKFILL_REMOTES, STATEMENTS
+from mcp_registry.shared.storage.sqlite.schema import (
+    BACKFILL_LATEST_SEARCH,
+    BACKFILL_REMOTES,
+    STATEMENTS,
+)
 from mcp_registry.shared.storage.timestamps import from_micros, to_micros
 
 _STATUS: dict[str, Status] = {s: s for s in STATUSES}
@@ -79,8 +85,11 @@ class SqliteServerStore:
     Transactions, the seq counter, the outbox and the audit log belong to ``database``.
     """
 
-    def __init__(self, database: SqliteDatabase) -> None:
+    def __init__(self, database: SqliteDatabase, *, search_window: int = SEARCH_WINDOW) -> None:
         self.database = database
+        self.search_window = search_window
+        """Latest entries a latest-only search walks before it asks the trigram index (see
+        ``latest_search``); tests make it small to cross the boundary with a few records."""
 
     @staticmethod
     def _states(conn: sqlite3.Connection, name: str) -> list[VersionState]:
@@ -144,6 +153,9 @@ class SqliteServerStore:
                     conn.execute(statement)
                 if 0 < found < 2:
                     conn.execute(BACKFILL_REMOTES)
+                if 0 < found < 3:
+                    for backfill in BACKFILL_LATEST_SEARCH:
+                        conn.execute(backfill)
         except StorageError as exc:
             if "fts5" in exc.detail or "trigram" in exc.detail:
                 raise StorageError(
@@ -317,15 +329,20 @@ class SqliteServerStore:
         return [_record(row) for row in rows]
 
     def list_servers(self, query: ListQuery) -> ListPage:
-        """See :meth:`ServerStore.list_servers` and ``queries`` for the SQL."""
+        """See :meth:`ServerStore.list_servers`; the SQL is in ``latest_search`` (searches of
+        latest versions) and ``queries`` (everything else)."""
         if query.limit < 1:
             raise BadRequest(f"limit must be at least 1, got {query.limit}")
-        built = list_servers_sql(query)
-        if built is None:
-            return ListPage(items=[], has_more=False)
-        sql, params = built
-        with self.database.read() as conn:
-            rows = conn.execute(sql, params).fetchall()
+        if latest_search.applies(query):
+            with self.database.read() as conn:
+                rows = latest_search.search_latest(conn, query, window=self.search_window)
+        else:
+            built = list_servers_sql(query)
+            if built is None:
+                return ListPage(items=[], has_more=False)
+            sql, params = built
+            with self.database.read() as conn:
+                rows = conn.execute(sql, params).fetchall()
         items = [_record(row) for row in rows[: query.limit]]
         return ListPage(items=items, has_more=len(rows) > query.limit)
 
