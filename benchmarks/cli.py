@@ -41,6 +41,19 @@ from benchmarks.main import BenchOptions, main_argv, run_bench, table
     show_default=True,
     help="auto: wrk (installed with apt-get when missing), else Python processes",
 )
+@click.option(
+    "--peer-url",
+    default=None,
+    help="a peer registry's listing URL (http://), started by you; loaded alternately with "
+    "the cached list page in the serving loads and reported as peer_ratio",
+)
+@click.option(
+    "--peer-header",
+    "peer_headers",
+    multiple=True,
+    metavar="'NAME: VALUE'",
+    help="a header for every request to --peer-url (a session cookie, a token); repeatable",
+)
 @click.option("--json", "json_file", type=click.Path(dir_okay=False), help="write results here")
 def bench(
     servers: int,
@@ -50,6 +63,8 @@ def bench(
     workers: int,
     rss_versions: int,
     load_generator: str,
+    peer_url: str | None,
+    peer_headers: tuple[str, ...],
     json_file: str | None,
 ) -> None:
     """Measure the read and publish paths on a registry of its own (temporary data, loopback).
@@ -71,6 +86,8 @@ def bench(
         rss_versions=rss_versions,
         load_generator=cast("Literal['auto', 'wrk', 'python']", load_generator),
         command=main_argv(),
+        peer_url=peer_url,
+        peer_headers=peer_headers,
     )
     try:
         report = run_bench(options, lambda line: click.echo(line, err=True))
