@@ -47,6 +47,19 @@ from benchmarks.main import BenchOptions, main_argv, run_bench, table
     default=None,
     help="search: seed and measure (d) alone (quick at 100,000 servers)",
 )
+@click.option(
+    "--peer-url",
+    default=None,
+    help="a peer registry's listing URL (http://), started by you; loaded alternately with "
+    "the cached list page in the serving loads and reported as peer_ratio",
+)
+@click.option(
+    "--peer-header",
+    "peer_headers",
+    multiple=True,
+    metavar="'NAME: VALUE'",
+    help="a header for every request to --peer-url (a session cookie, a token); repeatable",
+)
 @click.option("--json", "json_file", type=click.Path(dir_okay=False), help="write results here")
 def bench(
     servers: int,
@@ -57,6 +70,8 @@ def bench(
     rss_versions: int,
     load_generator: str,
     only: str | None,
+    peer_url: str | None,
+    peer_headers: tuple[str, ...],
     json_file: str | None,
 ) -> None:
     """Measure the read and publish paths on a registry of its own (temporary data, loopback).
@@ -79,6 +94,8 @@ def bench(
         load_generator=cast("Literal['auto', 'wrk', 'python']", load_generator),
         command=main_argv(),
         only=cast("Literal['search'] | None", only),
+        peer_url=peer_url,
+        peer_headers=peer_headers,
     )
     try:
         report = run_bench(options, lambda line: click.echo(line, err=True))

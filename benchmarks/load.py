@@ -116,13 +116,14 @@ def _python_worker(
     path: str,
     duration: float,
     out: multiprocessing.SimpleQueue[tuple[list[float], int, float]],
+    headers: dict[str, str] | None = None,
 ) -> None:
     samples: list[float] = []
     errors = 0
     started = time.monotonic()
     while time.monotonic() - started < duration:
         try:
-            reply = get(url, path, timeout=10)
+            reply = get(url, path, timeout=10, headers=headers)
         except OSError:
             errors += 1
             continue
@@ -133,14 +134,17 @@ def _python_worker(
     out.put((samples, errors, time.monotonic() - started))
 
 
-def _run_python(url: str, duration: float, connections: int) -> LoadResult:
+def _run_python(
+    url: str, duration: float, connections: int, headers: dict[str, str] | None = None
+) -> LoadResult:
     scheme, _, rest = url.partition("://")
     host, _, path = rest.partition("/")
     context = multiprocessing.get_context("spawn")
     queue: multiprocessing.SimpleQueue[tuple[list[float], int, float]] = context.SimpleQueue()
     workers = [
         context.Process(
-            target=_python_worker, args=(f"{scheme}://{host}", "/" + path, duration, queue)
+            target=_python_worker,
+            args=(f"{scheme}://{host}", "/" + path, duration, queue, headers),
         )
         for _ in range(connections)
     ]
@@ -195,9 +199,7 @@ def run_load(
     headers: dict[str, str] | None = None,
 ) -> LoadResult:
     """Load ``url`` for ``duration`` seconds with ``connections`` concurrent clients
-    (``headers`` on every request: wrk only)."""
+    (``headers`` on every request)."""
     if generator == "wrk":
         return _run_wrk(url, duration, connections, headers)
-    if headers:
-        raise ValueError("request headers need the wrk load generator")
-    return _run_python(url, duration, connections)
+    return _run_python(url, duration, connections, headers)

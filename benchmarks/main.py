@@ -29,6 +29,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from benchmarks.catalog import VERSIONS_PER_SERVER
 from benchmarks.load import Generator, LoadResult, ensure_wrk
 from benchmarks.memory import MemoryPoint, growth_exponent, measure_memory
+from benchmarks.peer import Peer, peer_from_options, peer_rows, probe_peer
 from benchmarks.publish import (
     open_publisher,
     publish_throughput,
@@ -77,6 +78,10 @@ class BenchOptions:
     command: str = "python -m benchmarks"
     only: Literal["search"] | None = None
     """``search``: seed, start the uncached registry and measure (d) alone."""
+    peer_url: str | None = None
+    """A peer registry's listing, started by the operator, loaded beside ours (j)."""
+    peer_headers: tuple[str, ...] = ()
+    """``Name: value`` headers for every request to ``peer_url``."""
 
 
 @dataclass
@@ -85,6 +90,7 @@ class _Run:
 
     options: BenchOptions
     work_dir: Path
+    peer: Peer | None = None
     notes: list[str] = field(default_factory=list)
     mongo_databases: list[str] = field(default_factory=list)
 
@@ -233,6 +239,7 @@ def _measure(run: _Run, stack: ExitStack, echo: Callable[[str], None]) -> dict[s
         generator=generator,
         notes=run.notes,
         echo=echo,
+        peer=run.peer,
     )
     warm_load, cold_load, ceiling_load = loads["warm"], loads["cold"], loads["ceiling"]
     body_bytes = (run.work_dir / "ceiling-body.json").stat().st_size
@@ -334,7 +341,10 @@ def run_bench(options: BenchOptions, echo: Callable[[str], None]) -> dict[str, A
         raise ValueError("--backend mongodb needs a MongoDB URL (--mongodb-url)")
     if options.servers < 1 or options.workers < 1 or options.duration <= 0:
         raise ValueError("--servers, --workers and --duration must be positive")
-    run = _Run(options, Path(tempfile.mkdtemp(prefix="mcp-registry-bench-")))
+    peer = peer_from_options(options.peer_url, options.peer_headers)
+    if peer is not None:
+        probe_peer(peer)  # before seeding: a peer that is down stops the run at once
+    run = _Run(options, Path(tempfile.mkdtemp(prefix="mcp-registry-bench-")), peer)
     started = datetime.now(UTC)
     try:
         with ExitStack() as stack:
@@ -423,6 +433,7 @@ def table(report: dict[str, Any]) -> str:
         ("mirror_visible_p99_ms", report["mirror_visible_p99_ms"], ""),
     ]
     rows += serving_rows(report)
+    rows += peer_rows(report)
     for point in details["memory"]:
         rows.append((f"rss MiB/worker at {point['versions']} versions", point["rss_mb"], ""))
     if report["rss_growth_exponent"] is not None:
@@ -440,6 +451,27 @@ def table(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def main_argv() -> str:
-    """The command line as run, for the report (program name without its directory)."""
-    return " ".join(["python -m benchmarks", *sys.argv[1:]])
+def main_argv(argv: list[str] | None = None) -> str:
+    """The command line as run, for the report (program name without its directory).
+
+    ``--peer-header`` values are credentials: the report shows their names only.
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    shown: list[str] = []
+    hide_next = False
+    for arg in args:
+        if hide_next:
+            shown.append(_header_name(arg))
+            hide_next = False
+        elif arg == "--peer-header":
+            shown.append(arg)
+            hide_next = True
+        elif arg.startswith("--peer-header="):
+            shown.append("--peer-header=" + _header_name(arg.partition("=")[2]))
+        else:
+            shown.append(arg)
+    return " ".join(["python -m benchmarks", *shown])
+
+
+def _header_name(header: str) -> str:
+    return header.partition(":")[0].strip() + ": <hidden>"

@@ -6,6 +6,7 @@ import http.client
 import json
 import math
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,13 +24,20 @@ class Timed:
         return json.loads(self.body)
 
 
-def get(base_url: str, path: str, *, timeout: float = 30.0) -> Timed:
-    """``GET base_url + path`` on a fresh connection (the registry's workers close them)."""
+def get(
+    base_url: str,
+    path: str,
+    *,
+    timeout: float = 30.0,
+    headers: Mapping[str, str] | None = None,
+) -> Timed:
+    """``GET base_url + path`` on a fresh connection (the registry's workers close them),
+    with ``headers`` on the request."""
     parts = urlsplit(base_url)
     started = time.perf_counter()
     conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=timeout)
     try:
-        conn.request("GET", path)
+        conn.request("GET", path, headers=dict(headers or {}))
         response = conn.getresponse()
         body = response.read()
     finally:
@@ -37,13 +45,13 @@ def get(base_url: str, path: str, *, timeout: float = 30.0) -> Timed:
     return Timed(response.status, body, (time.perf_counter() - started) * 1000)
 
 
-def fetch(url: str, *, timeout: float = 30.0) -> Timed:
-    """``GET`` an absolute ``http://host:port/path?query`` URL."""
+def fetch(url: str, *, timeout: float = 30.0, headers: Mapping[str, str] | None = None) -> Timed:
+    """``GET`` an absolute ``http://host:port/path?query`` URL (with ``headers``)."""
     parts = urlsplit(url)
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
-    return get(f"{parts.scheme}://{parts.netloc}", path, timeout=timeout)
+    return get(f"{parts.scheme}://{parts.netloc}", path, timeout=timeout, headers=headers)
 
 
 def percentile(samples: list[float], fraction: float) -> float:

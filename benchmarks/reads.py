@@ -81,8 +81,9 @@ def interleaved_loads(
     ratios between them hold even when the absolute numbers do not. ``headers`` maps a label
     to the request headers of its load.
     """
-    for url in urls.values():
-        fetch(url)  # render once: a response cache, if any, is warm from here on
+    for label, url in urls.items():
+        # Render once: a response cache, if any, is warm from here on.
+        fetch(url, headers=(headers or {}).get(label))
     slices: dict[str, list[LoadResult]] = {label: [] for label in urls}
     for _ in range(rounds):
         for label, url in urls.items():

@@ -25,6 +25,7 @@ from urllib.parse import quote, urlsplit
 
 from benchmarks.catalog import server_name
 from benchmarks.load import Generator, LoadResult, run_load
+from benchmarks.peer import Peer, peer_report, probe_peer
 from benchmarks.probe import LatencySummary, get
 from benchmarks.publish import ANONYMOUS_NAMESPACE, HttpPublisher
 from benchmarks.stack import Served, free_port, start_registry
@@ -254,6 +255,7 @@ SERVING_TARGETS = {
     "ingress_publish_visible_p99_ms": "< 1000",
     "ingress_new_entry_visible_p99_ms": "",
     "uncached_page_cpu_ms": "<= 1",
+    "peer_ratio": ">= 20 (at 200 servers)",
 }
 
 
@@ -335,8 +337,13 @@ def measure_serving(
     generator: Generator,
     notes: list[str],
     echo: Callable[[str], None],
+    peer: Peer | None = None,
 ) -> dict[str, object]:
-    """(h-k): nginx comparisons, compression, slow clients, the mixed load, miss cost."""
+    """(h-k): nginx comparisons, compression, slow clients, the mixed load, miss cost.
+
+    With ``peer``, the peer's listing joins the serving loads (j) and the report gains
+    ``peer_ratio`` and ``peer`` (see :mod:`benchmarks.peer`).
+    """
     from benchmarks.publish import publish_visibility
     from benchmarks.reads import ceiling_body, interleaved_loads
     from benchmarks.slow_clients import check_slow_clients
@@ -393,6 +400,11 @@ def measure_serving(
         urls["nginx_static"] = static.url + list_path
         urls["ingress"] = ingress.url + list_path
     try:
+        # Probed again here (the run probed it before seeding): its size as loaded.
+        peer_probe = probe_peer(peer) if peer is not None else None
+        if peer is not None:
+            urls["peer"] = peer.url
+            headers["peer"] = peer.headers
         rounds = max(1, min(5, int(duration // 2)))
         echo(f"i) {', '.join(urls)} at {serving_connections} connections, {rounds} rounds")
         loads = interleaved_loads(
@@ -407,6 +419,24 @@ def measure_serving(
         report["asgi_over_gthread"] = loads["warm"].rps / loads["warm_gthread"].rps
         if "warm_gzip" in loads:
             report["gzip_hit_ratio"] = loads["warm_gzip"].rps / loads["warm"].rps
+        if peer is not None and peer_probe is not None:
+            compared = peer_report(
+                peer,
+                peer_probe,
+                ours=loads["warm"],
+                theirs=loads["peer"],
+                list_body_bytes=len(identity_body),
+            )
+            report["peer"] = compared
+            if compared["ratio"] is None:
+                notes.append(f"the peer at {peer.url} completed no request: peer_ratio left out")
+            else:
+                report["peer_ratio"] = compared["ratio"]
+            if loads["peer"].errors:
+                notes.append(
+                    f"the peer answered {loads['peer'].errors} requests with an error "
+                    "(non-2xx or failed connections) during its slices"
+                )
         if static is not None and ingress is not None:
             report["nginx_ratio"] = loads["warm"].rps / loads["nginx_static"].rps
             report["gthread_nginx_ratio"] = loads["warm_gthread"].rps / loads["nginx_static"].rps
