@@ -124,6 +124,14 @@ class Settings:
     threads: int = field(
         default=4, metadata={"doc": "request threads per worker (requests whose head arrived)"}
     )
+    switch_interval: float = field(
+        default=0.0005,
+        metadata={
+            "doc": "seconds a request thread may keep the Python interpreter while the event "
+            "loop waits for it (sys.setswitchinterval, asgi workers): short, so reads answered "
+            "on the loop are not held up by a publish in a thread"
+        },
+    )
     http_keepalive: int = field(
         default=5,
         metadata={"doc": "seconds an idle connection (kept alive, or silent) stays open"},
@@ -508,6 +516,8 @@ class Settings:
         ):
             if not 0 < seconds <= 3600:
                 raise ConfigError(f"{PREFIX}{key}: must be between 0 and 3600 seconds")
+        if not 0 < self.switch_interval <= 0.1:
+            raise ConfigError(f"{PREFIX}SWITCH_INTERVAL: must be between 0 and 0.1 seconds")
         if self.max_body_bytes < 1024:
             raise ConfigError(f"{PREFIX}MAX_BODY_BYTES: must be at least 1024")
         if self.token_lifetime < 1:

@@ -48,6 +48,7 @@ def gunicorn_options(
     body_timeout: float = 10.0,
     worker_model: str = "asgi",
     max_body_bytes: int = 262_144,
+    switch_interval: float = 0.0005,
 ) -> dict[str, Any]:
     """The options every registry process runs with.
 
@@ -66,6 +67,7 @@ def gunicorn_options(
             max_body_bytes=max_body_bytes,
             header_timeout=header_timeout,
             body_timeout=body_timeout,
+            switch_interval=switch_interval,
         )
     elif worker_model == "gthread":
         chosen = worker_class(header_timeout=header_timeout, body_timeout=body_timeout)
@@ -109,6 +111,7 @@ def options_from_settings(
         body_timeout=settings.http_body_timeout,
         worker_model=settings.worker_model,
         max_body_bytes=settings.max_body_bytes,
+        switch_interval=settings.switch_interval,
     )
 
 
