@@ -68,29 +68,40 @@ def served() -> Iterator[tuple[int, App]]:
         sock.close()
 
 
-def read_responses(conn: socket.socket, count: int, *, head: bool = False) -> list[bytes]:
-    """``count`` whole responses (by Content-Length) from ``conn``."""
-    buffer = b""
-    responses: list[bytes] = []
-    while len(responses) < count:
-        while b"\r\n\r\n" not in buffer:
-            chunk = conn.recv(65536)
-            assert chunk, "connection closed early"
-            buffer += chunk
-        head_part, _, rest = buffer.partition(b"\r\n\r\n")
+class Responses:
+    """Whole responses (by Content-Length) read off one connection, in order; bytes already
+    received for the next response are kept for it."""
+
+    def __init__(self, conn: socket.socket) -> None:
+        self._conn = conn
+        self._buffer = b""
+
+    def _more(self) -> None:
+        chunk = self._conn.recv(65536)
+        assert chunk, "connection closed early"
+        self._buffer += chunk
+
+    def next(self, *, head: bool = False) -> bytes:
+        """The next response; ``head``: it answers a HEAD (its length names no body)."""
+        while b"\r\n\r\n" not in self._buffer:
+            self._more()
+        head_part, _, _ = self._buffer.partition(b"\r\n\r\n")
         length = 0
         for line in head_part.split(b"\r\n")[1:]:
             name, _, value = line.partition(b":")
-            if name.lower() == b"content-length":
+            if name.lower() == b"content-length" and not head:
                 length = int(value)
-        length = 0 if head else length
-        while len(rest) < length:
-            chunk = conn.recv(65536)
-            assert chunk, "connection closed early"
-            rest += chunk
-        responses.append(head_part + b"\r\n\r\n" + rest[:length])
-        buffer = rest[length:]
-    return responses
+        end = len(head_part) + 4 + length
+        while len(self._buffer) < end:
+            self._more()
+        response, self._buffer = self._buffer[:end], self._buffer[end:]
+        return response
+
+
+def read_responses(conn: socket.socket, count: int) -> list[bytes]:
+    """``count`` whole responses from ``conn``."""
+    responses = Responses(conn)
+    return [responses.next() for _ in range(count)]
 
 
 def closed(conn: socket.socket) -> bool:
@@ -120,7 +131,8 @@ def test_head_sends_the_length_but_no_body(served: tuple[int, App]) -> None:
     port, _ = served
     with socket.create_connection(("127.0.0.1", port)) as conn:
         conn.sendall(b"HEAD /held HTTP/1.1\r\nHost: t\r\n\r\nGET /held HTTP/1.1\r\nHost: t\r\n\r\n")
-        head, get = read_responses(conn, 1, head=True) + read_responses(conn, 1)
+        responses = Responses(conn)
+        head, get = responses.next(head=True), responses.next()
         assert f"content-length: {len(HELD)}".encode() in head
         assert head.endswith(b"\r\n\r\n")
         assert get.endswith(HELD)
