@@ -12,7 +12,7 @@ from prometheus_client import REGISTRY
 from mcp_registry.services.discovery.app import create_app
 from mcp_registry.services.discovery.http_cache import ResponseCache, cache_control
 from mcp_registry.services.discovery.memory_answers import MemoryAnswers
-from mcp_registry.services.discovery.wsgi import MemoryAwareApp, memory_hits
+from mcp_registry.services.discovery.wsgi import MemoryAwareApp
 from mcp_registry.services.route_table import DISCOVERY
 from mcp_registry.services.runtime.dispatch import RouteDispatcher
 from mcp_registry.shared.config import Settings
@@ -29,8 +29,8 @@ Answerer = Callable[[str, str, str, dict[str, str]], RawAnswer | None]
 
 def build(
     d: Discovery, settings: Settings
-) -> tuple[falcon.App[falcon.Request, falcon.Response], ResponseCache, MemoryAnswers]:
-    """A discovery app over ``d``'s store, its cache, and memory answers over that cache."""
+) -> tuple[falcon.App[falcon.Request, falcon.Response], MemoryAnswers]:
+    """A discovery app over ``d``'s store and memory answers over its cache."""
     cache = ResponseCache(64)
     app = create_app(settings, store=d.store, cache=cache, clock=d.app_clock)
     answers = MemoryAnswers(
@@ -41,12 +41,12 @@ def build(
         service=DISCOVERY,
         clock=d.app_clock,
     )
-    return app, cache, answers
+    return app, answers
 
 
 def pair(d: Discovery, settings: Settings) -> tuple[falcon.testing.TestClient, Answerer]:
     """A falcon app and its memory answers over ``d``'s store, sharing one cache."""
-    app, _, answers = build(d, settings)
+    app, answers = build(d, settings)
 
     def ask(method: str, path: str, query: str, headers: dict[str, str]) -> RawAnswer | None:
         raw = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
@@ -181,12 +181,19 @@ def test_hits_from_memory_are_counted_like_the_apps(make_discovery: MakeDiscover
     )
 
 
+class Probe:
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.status = falcon.HTTP_204
+
+
 def test_added_middleware_turns_the_memory_path_off_and_composition_reaches_it(
     make_discovery: MakeDiscovery,
 ) -> None:
     d = seeded(make_discovery)
-    app, cache, answers = build(d, Settings())
-    wrapped = MemoryAwareApp(app, memory_hits(cache), answers)
+    app, answers = build(d, Settings())
+    wrapped = MemoryAwareApp(app, answers)
+    wrapped.add_route("/probe", Probe())  # reaches the falcon app
+    assert falcon.testing.TestClient(wrapped).simulate_get("/probe").status_code == 204
     falcon.testing.TestClient(wrapped).simulate_get(DETAIL)
     other: falcon.App[falcon.Request, falcon.Response] = falcon.App()
     composed = RouteDispatcher({"discovery": wrapped, "publishing": other}, fallback="discovery")

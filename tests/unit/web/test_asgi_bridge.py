@@ -14,14 +14,10 @@ from mcp_registry.shared.web.memory_answer import RawAnswer
 class Recorder:
     """A WSGI app remembering the environ it saw and the thread it ran on."""
 
-    def __init__(self, in_memory: bool = False) -> None:
+    def __init__(self) -> None:
         self.environ: dict[str, Any] = {}
         self.thread = ""
         self.body = b""
-        self._in_memory = in_memory
-
-    def serves_from_memory(self, environ: dict[str, Any]) -> bool:
-        return self._in_memory
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         self.environ = environ
@@ -89,13 +85,6 @@ def test_the_environ_keeps_the_raw_path_and_a_chunked_body_gets_its_length() -> 
     assert sent[0]["status"] == 201
     assert (b"x-seen", b"yes") in sent[0]["headers"]
     assert sent[1]["body"] == b"hello"
-
-
-def test_a_response_held_in_memory_is_served_on_the_loop() -> None:
-    app = Recorder(in_memory=True)
-    bridge = WsgiOnAsgi(app, threads=1, max_body_bytes=1000, body_timeout=5)
-    serve(bridge, scope("/v0/ping", b"/v0/ping"), [{"type": "http.request", "body": b""}])
-    assert app.thread == threading.current_thread().name
 
 
 def test_a_stalled_body_is_answered_408_without_running_the_app() -> None:

@@ -24,7 +24,6 @@ from mcp_registry.shared.process_resources import ProcessResources
 from mcp_registry.shared.storage.port import ServerStore
 from mcp_registry.shared.web.cors import CorsPolicy
 from mcp_registry.shared.web.memory_answer import MemoryAnswer, RawAnswer
-from mcp_registry.shared.web.paths import raw_path
 
 
 def clear_on_changes(source: EventSource, cache: ResponseCache, store: ServerStore) -> None:
@@ -69,30 +68,12 @@ def wake_on_changes(source: EventSource, signal: ChangeSignal) -> None:
     source.subscribe(SERVER_EVENTS, on_event)
 
 
-def memory_hits(cache: ResponseCache) -> Callable[[dict[str, Any]], bool]:
-    """Whether a request (WSGI environ) is a read the response cache holds an entry for.
-
-    The server may then run the app for it on its event loop instead of handing it to a
-    thread (:class:`~mcp_registry.shared.web.asgi_worker.WsgiOnAsgi`): the key is the one
-    :class:`~mcp_registry.services.discovery.resources.CachedReads` uses (raw path and query).
-    """
-
-    def check(environ: dict[str, Any]) -> bool:
-        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
-            return False
-        path = raw_path(environ) or environ.get("PATH_INFO") or "/"
-        return cache.holds(f"{path}?{environ.get('QUERY_STRING', '')}")
-
-    return check
-
-
 def build(deps: ProcessResources) -> falcon.App[falcon.Request, falcon.Response] | MemoryAwareApp:
     """The discovery app of this worker.
 
     On the embedded SQLite store, whose freshness check is a local read of microseconds, the
-    app carries ``serves_from_memory`` (see :func:`memory_hits`) and ``answer_from_memory``
-    (:class:`~.memory_answers.MemoryAnswers`); a networked store would block the server's
-    event loop for a round trip per hit, so there it carries neither.
+    app carries ``answer_from_memory`` (:class:`~.memory_answers.MemoryAnswers`); a networked
+    store would block the server's event loop for a round trip per hit, so there it does not.
     """
     cache = ResponseCache(deps.settings.response_cache_entries)
     signal = ChangeSignal()
@@ -117,14 +98,13 @@ def build(deps: ProcessResources) -> falcon.App[falcon.Request, falcon.Response]
             cors=CorsPolicy(deps.settings.cors_allowed_origins),
             service=DISCOVERY,
         )
-        return MemoryAwareApp(app, memory_hits(cache), answers)
+        return MemoryAwareApp(app, answers)
     return app
 
 
 class MemoryAwareApp:
-    """A falcon app that can tell which requests it answers from memory, and answer cache
-    hits itself (falcon's ``App`` takes no new attributes); ``add_route`` reaches the wrapped
-    app.
+    """A falcon app that answers cache hits itself (falcon's ``App`` takes no new
+    attributes); ``add_route`` reaches the wrapped app.
 
     Middleware added later (the process wiring's rate limits) must see the requests it acts
     on: one with a ``counts(method, raw_path)`` method keeps those from the memory path, and
@@ -134,11 +114,9 @@ class MemoryAwareApp:
     def __init__(
         self,
         app: falcon.App[falcon.Request, falcon.Response],
-        check: Callable[[dict[str, Any]], bool],
         answers: MemoryAnswer | None = None,
     ) -> None:
         self._app = app
-        self.serves_from_memory = check
         self._answers = answers
         self._counted: list[Callable[[str, str], bool]] = []
 

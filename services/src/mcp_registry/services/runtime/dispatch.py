@@ -42,15 +42,6 @@ class RouteDispatcher:
             if found is not None
         ]
 
-    def serves_from_memory(self, environ: dict[str, Any]) -> bool:
-        """Whether a composed app answers this request from memory (see the discovery
-        service's ``serves_from_memory``)."""
-        for app in self._apps.values():
-            check = getattr(app, "serves_from_memory", None)
-            if check is not None and check(environ):
-                return True
-        return False
-
     def answer_from_memory(
         self, method: str, path: str, query: str, headers: Sequence[tuple[bytes, bytes]]
     ) -> RawAnswer | None:

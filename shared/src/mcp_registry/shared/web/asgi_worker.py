@@ -45,20 +45,14 @@ class WsgiOnAsgi:
     Responses are collected in the thread and sent in one piece: the registry's are small.
 
     When ``app`` has ``answer_from_memory`` (:mod:`.memory_answer`), the bridge passes it on:
-    :class:`HeadTimeoutProtocol` asks it as soon as a request head is parsed. Else, when
-    ``app`` has ``serves_from_memory(environ)`` and it says yes, the request runs on the
-    event loop itself: the same app code, without the hand-over to a thread and back. (An
-    entry that turns out stale is re-rendered there once; that blocks the loop for one
-    render, the price of skipping the hand-over on every hit.)
+    :class:`HeadTimeoutProtocol` asks it as soon as a request head is parsed, so what reaches
+    the bridge is what the app does not hold (or a request queued behind a running one).
     """
 
     def __init__(
         self, app: WSGIApp, *, threads: int, max_body_bytes: int, body_timeout: float
     ) -> None:
         self._app = app
-        self._inline: Callable[[dict[str, Any]], bool] | None = getattr(
-            app, "serves_from_memory", None
-        )
         self.answer_from_memory: MemoryAnswer | None = getattr(app, "answer_from_memory", None)
         """The app's, for :class:`HeadTimeoutProtocol` to ask before a request becomes an
         ASGI call at all."""
@@ -87,12 +81,8 @@ class WsgiOnAsgi:
             body += message.get("body", b"")
             more = message.get("more_body", False)
         environ = _environ(scope, bytes(body))
-        if self._inline is not None and self._inline(environ):
-            # A response the app holds in memory: cheaper here than the trip to a thread.
-            status, headers, chunks = self._run(environ)
-        else:
-            loop = asyncio.get_running_loop()
-            status, headers, chunks = await loop.run_in_executor(self._pool, self._run, environ)
+        loop = asyncio.get_running_loop()
+        status, headers, chunks = await loop.run_in_executor(self._pool, self._run, environ)
         await _send(send, status, headers, b"".join(chunks))
 
     def _run(self, environ: dict[str, Any]) -> tuple[int, list[tuple[bytes, bytes]], list[bytes]]:
