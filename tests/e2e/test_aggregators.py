@@ -88,9 +88,18 @@ def test_publish_answers_a_long_poll_and_a_webhook(aggregator_registry: RunningR
         assert body["name"] == NAME
         assert body["token"] == found["change"]["token"]
         hook = made["id"]
-        _, deliveries = _call(f"{base}{HOOKS}/{quote(hook)}/deliveries", token=token)
-        assert deliveries["deliveries"][0]["state"] == "delivered"
-        assert deliveries["deliveries"][0]["attempts"] == 2
+
+        def delivery() -> dict[str, Any]:
+            _, deliveries = _call(f"{base}{HOOKS}/{quote(hook)}/deliveries", token=token)
+            latest: dict[str, Any] = deliveries["deliveries"][0]
+            return latest
+
+        # The worker records the outcome after the receiver answered: wait for the record.
+        wait_until(
+            lambda: delivery()["state"] != "pending", timeout=30, what="the delivery recorded"
+        )
+        assert delivery()["state"] == "delivered"
+        assert delivery()["attempts"] == 2
 
 
 def test_a_second_dev_registry_mirrors_the_first(
