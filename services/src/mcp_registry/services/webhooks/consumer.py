@@ -106,8 +106,12 @@ async def _consume(
                         continue
                     await msg.ack()
         except (NatsError, OSError) as exc:
-            log.warning("%s: NATS failed (%s); reconnecting", durable, exc)
+            # A Ctrl-C reaches nats-server and this worker together, and the lost connection
+            # often shows before this process's own interrupt: pause first, and warn only
+            # when no stop came in the meantime.
             await asyncio.sleep(_RETRY_WAIT)
+            if not stop.is_set():
+                log.warning("%s: NATS failed (%s); reconnecting", durable, exc)
         finally:
             with contextlib.suppress(NatsError, OSError):
                 await nc.close()
