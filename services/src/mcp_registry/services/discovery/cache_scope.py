@@ -24,11 +24,30 @@ change in range (the next page then comes back empty).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from mcp_registry.shared.storage.records import ServerRecord
-from mcp_registry.shared.storage.search_text import matches
+from mcp_registry.shared.storage.search_text import can_match, normalize, search_text
+
+
+@dataclass(frozen=True)
+class ChangedName:
+    """One name's changed records as they are after a write, prepared once for every cached
+    response's check: a catch-up compares each of them with every listing in the cache, so
+    the search text of a record is built once, not once per cached search page."""
+
+    name: str
+    records: tuple[ServerRecord, ...]
+    texts: tuple[str, ...]
+    """:func:`~mcp_registry.shared.storage.search_text.search_text` of each record."""
+
+    @classmethod
+    def of(cls, name: str, records: Iterable[ServerRecord]) -> ChangedName:
+        """``records`` (all of ``name``) with their search texts."""
+        kept = tuple(records)
+        return cls(name, kept, tuple(search_text(r.server) for r in kept))
 
 
 @dataclass(frozen=True)
@@ -48,16 +67,39 @@ class Scope:
     latest_only: bool = False
     include_deleted: bool = False
 
-    def affected_by(self, name: str, records: Sequence[ServerRecord]) -> bool:
-        """Whether changed ``records`` (all of ``name``, as they are now) can change the
+    @cached_property
+    def needle(self) -> str | None:
+        """The normalized search term (computed once); None without a term, or when the term
+        can match nothing (see :attr:`matches_nothing`)."""
+        needle = normalize(self.search) if self.search is not None else ""
+        return needle if self.search is not None and can_match(needle) else None
+
+    @property
+    def matches_nothing(self) -> bool:
+        """A search whose term no record can match: only its own names can affect it."""
+        return self.search is not None and self.needle is None
+
+    def affected_by(self, changed: ChangedName) -> bool:
+        """Whether the ``changed`` records (all of one name, as they are now) can change the
         response."""
+        name = changed.name
         if self.everything or name in self.names:
             return True
         if not self.listing:
             return False
         if self.low is not None and name < self.low:
             return False
-        relevant = [r for r in records if self.search is None or matches(r.server, self.search)]
+        if self.search is None:
+            relevant = list(changed.records)
+        else:
+            # The separator never occurs in a normalized term: a substring of the joined text
+            # is a substring of one field, as ``matches`` defines a match.
+            needle = self.needle
+            relevant = [
+                record
+                for record, text in zip(changed.records, changed.texts, strict=True)
+                if needle is not None and needle in text
+            ]
         if not relevant:
             return False
         if self.high is None or name <= self.high:

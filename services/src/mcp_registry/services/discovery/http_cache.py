@@ -22,10 +22,11 @@ from typing import Any
 import orjson
 
 from mcp_registry.services.discovery import encodings
-from mcp_registry.services.discovery.cache_scope import EVERYTHING, Scope
+from mcp_registry.services.discovery.cache_scope import EVERYTHING, ChangedName, Scope
 from mcp_registry.services.discovery.reads import ReadResult
 from mcp_registry.shared.config import Settings
 from mcp_registry.shared.storage.records import ServerRecord
+from mcp_registry.shared.storage.search_text import SEPARATOR
 from mcp_registry.shared.web.metrics import record_cache_lookup
 
 Changes = Callable[[int, int], list[ServerRecord] | None]
@@ -246,6 +247,14 @@ class ResponseCache:
         self._bytes = 0
         self._entries: OrderedDict[str, RenderedResponse] = OrderedDict()
         self._sizes: dict[str, int] = {}
+        # Which entries a change can affect, found without asking each of them (a catch-up
+        # runs on the event loop, before a held read is answered): every entry under each
+        # name it shows, the ones that depend on everything, and the listings grouped by their
+        # normalized search term (None: no term). A changed record is compared once with each
+        # distinct term, and only the listings of a term it matches check their range.
+        self._by_name: dict[str, set[str]] = {}
+        self._everything: set[str] = set()
+        self._listings: dict[str | None, set[str]] = {}
         self._lock = threading.Lock()
         self._seq: int | None = None
         self.hits = 0
@@ -281,11 +290,8 @@ class ResponseCache:
             self._catch_up(rendered.seq, changes)
             if rendered.seq != self._seq:
                 return rendered  # older than what the cache already reflects
-            if self._entries.pop(key, None) is not None:
-                self._bytes -= self._sizes.pop(key)
-            self._entries[key] = rendered
-            self._sizes[key] = rendered.size
-            self._bytes += rendered.size
+            self._remove(key)
+            self._add(key, rendered)
             self._evict()
         return rendered
 
@@ -333,21 +339,57 @@ class ResponseCache:
             by_name: defaultdict[str, list[ServerRecord]] = defaultdict(list)
             for record in changed:
                 by_name[record.name].append(record)
-            stale = [
-                key
-                for key, entry in self._entries.items()
-                if any(entry.scope.affected_by(n, rs) for n, rs in by_name.items())
-            ]
+            names = [ChangedName.of(name, records) for name, records in by_name.items()]
+            stale = set(self._everything)
+            for name in by_name:
+                stale.update(self._by_name.get(name, ()))
+            # A normalized term never holds the separator: a substring of the joined texts is
+            # a substring of one record's text.
+            texts = SEPARATOR.join(text for changed_name in names for text in changed_name.texts)
+            for needle, keys in self._listings.items():
+                if needle is not None and needle not in texts:
+                    continue  # no changed record matches the term: not a listing of it moves
+                for key in keys:
+                    if key in stale:
+                        continue
+                    scope = self._entries[key].scope
+                    for changed_name in names:
+                        if scope.affected_by(changed_name):
+                            stale.add(key)
+                            break
             for key in stale:
-                del self._entries[key]
-                self._bytes -= self._sizes.pop(key)
+                self._remove(key)
             self.dropped += len(stale)
         self._seq = seq
 
+    def _add(self, key: str, rendered: RenderedResponse) -> None:
+        self._entries[key] = rendered
+        self._sizes[key] = rendered.size
+        self._bytes += rendered.size
+        scope = rendered.scope
+        for name in scope.names:
+            self._by_name.setdefault(name, set()).add(key)
+        if scope.everything:
+            self._everything.add(key)
+        elif scope.listing and not scope.matches_nothing:
+            self._listings.setdefault(scope.needle, set()).add(key)
+
+    def _remove(self, key: str) -> None:
+        rendered = self._entries.pop(key, None)
+        if rendered is None:
+            return
+        self._bytes -= self._sizes.pop(key)
+        scope = rendered.scope
+        for name in scope.names:
+            _discard(self._by_name, name, key)
+        if scope.everything:
+            self._everything.discard(key)
+        elif scope.listing and not scope.matches_nothing:
+            _discard(self._listings, scope.needle, key)
+
     def _evict(self) -> None:
         while self._entries and (len(self._entries) > self._max or self._bytes > self._max_bytes):
-            key, _ = self._entries.popitem(last=False)
-            self._bytes -= self._sizes.pop(key)
+            self._remove(next(iter(self._entries)))
 
     def holds(self, key: str) -> bool:
         """Whether an entry for ``key`` is held (fresh or not: a lookup decides that)."""
@@ -371,7 +413,19 @@ class ResponseCache:
     def _clear(self) -> None:
         self._entries.clear()
         self._sizes.clear()
+        self._by_name.clear()
+        self._everything.clear()
+        self._listings.clear()
         self._bytes = 0
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+def _discard(index: dict[Any, set[str]], group: Any, key: str) -> None:
+    """Remove ``key`` from ``index[group]``, and the group once empty."""
+    keys = index.get(group)
+    if keys is not None:
+        keys.discard(key)
+        if not keys:
+            del index[group]

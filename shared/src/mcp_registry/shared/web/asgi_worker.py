@@ -26,6 +26,7 @@ import httptools
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 from uvicorn_worker import UvicornWorker  # type: ignore[import-untyped]
 
+from mcp_registry.shared.web.heap import settle_heap
 from mcp_registry.shared.web.memory_answer import MemoryAnswer
 
 WSGIApp = Callable[..., Iterable[bytes]]
@@ -300,6 +301,9 @@ class RegistryAsgiWorker(UvicornWorker):  # type: ignore[misc]
             max_body_bytes=self.max_body_bytes,
             body_timeout=self.body_timeout,
         )
+        # Everything the app holds from now on is long-lived: keep it out of the collections
+        # that publishes trigger on the loop's thread (see the heap module).
+        settle_heap()
 
 
 def asgi_worker_class(
