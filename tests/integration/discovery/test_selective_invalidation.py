@@ -73,7 +73,7 @@ def test_cached_reads_equal_uncached_reads_after_every_write(
     versions = {i: 1 for i in range(40)}
     statuses: list[Status] = ["deprecated", "deleted", "active"]
     for step in range(60):
-        kind = rng.choice(["new-name", "new-version", "status", "edit"])
+        kind = rng.choice(["new-name", "new-version", "old-version", "status", "edit"])
         i = rng.randrange(40)
         if kind == "new-name":
             j = 40 + step
@@ -81,6 +81,8 @@ def test_cached_reads_equal_uncached_reads_after_every_write(
         elif kind == "new-version":
             versions[i] += 1
             d.publish(name_of(i), f"{versions[i]}.0.0", description=f"renamed {i}")
+        elif kind == "old-version":  # below 1.0.0: never the latest
+            d.publish(name_of(i), f"0.{step}.0", description=f"weather backport {i}")
         elif kind == "status":
             d.store.set_status(
                 name_of(i), None, rng.choice(statuses), None, actor=ACTOR, now=d.clock()
@@ -120,6 +122,27 @@ def test_a_publish_keeps_the_pages_it_does_not_touch(make_discovery: MakeDiscove
     refreshed = d.client.simulate_get("/v0/servers", query_string=page2_query)
     versions = [s["server"]["version"] for s in refreshed.json["servers"]]
     assert "2.0.0" in versions
+
+
+def test_an_older_version_keeps_the_latest_pages(make_discovery: MakeDiscovery) -> None:
+    d = make_discovery()
+    for i in range(30):
+        d.publish(name_of(i), "1.0.0")
+    latest = "limit=10&version=latest"
+    every = "limit=10"
+    d.client.simulate_get("/v0/servers", query_string=latest)
+    before = d.client.simulate_get("/v0/servers", query_string=every)
+
+    d.publish(name_of(3), "0.9.0")  # in both pages' range, not the latest
+    d.publish(name_of(25), "0.9.0")  # past both ranges
+    hits = d.cache.hits
+    d.client.simulate_get("/v0/servers", query_string=latest)
+    assert (d.cache.hits, d.cache.dropped) == (hits + 1, 1)  # only the page of every version
+    again = d.client.simulate_get("/v0/servers", query_string=every)
+    assert again.content != before.content  # it lists 0.9.0 of name 3 now
+    d.publish(name_of(25), "2.0.0")  # the latest now, past the range and visible
+    d.client.simulate_get("/v0/servers", query_string=latest)
+    assert (d.cache.hits, d.cache.dropped) == (hits + 2, 1)
 
 
 def test_a_page_loses_its_next_cursor_when_what_followed_it_goes(

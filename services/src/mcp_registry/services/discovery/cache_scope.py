@@ -10,7 +10,8 @@ whose scope one of them touches:
 - a list page depends on the names in its key range: from its cursor's name to its last
   item's name when more pages follow, else to the end. A name in that range can join, leave
   or change the page. A name past the range matters only if it may have left the listing
-  (no record of it is visible any more): the page's ``nextCursor`` could disappear;
+  (no record of it is visible any more): the page's ``nextCursor`` could disappear. A
+  latest-only page is not affected by a name none of whose changed records is latest;
 - a search page also depends on the range, but only on names with a changed record matching
   the term, plus the names it shows (an edit can make a shown entry stop matching);
 - an ``updated_since`` page depends on everything (any change joins it).
@@ -83,7 +84,15 @@ class Scope:
         """Whether the ``changed`` records (all of one name, as they are now) can change the
         response."""
         name = changed.name
-        if self.everything or name in self.names:
+        if self.everything:
+            return True
+        if self.listing and self.latest_only and not any(r.is_latest for r in changed.records):
+            # A latest-only listing holds each name's latest entry, and every change of it
+            # (a publish taking over, its status, an edit, the flag moving) has a record that
+            # is latest now among the changes: without one, the name's place and item are as
+            # they were (a publish of an older version, a change of a superseded one).
+            return False
+        if name in self.names:
             return True
         if not self.listing:
             return False

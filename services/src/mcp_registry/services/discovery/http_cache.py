@@ -248,11 +248,13 @@ class ResponseCache:
         self._entries: OrderedDict[str, RenderedResponse] = OrderedDict()
         self._sizes: dict[str, int] = {}
         # Which entries a change can affect, found without asking each of them (a catch-up
-        # runs on the event loop, before a held read is answered): every entry under each
-        # name it shows, the ones that depend on everything, and the listings grouped by their
-        # normalized search term (None: no term). A changed record is compared once with each
-        # distinct term, and only the listings of a term it matches check their range.
+        # runs on the event loop, before a held read is answered): detail responses under
+        # their names, the ones that depend on everything, and listings both under the names
+        # they show and grouped by their normalized search term (None: no term). A changed
+        # record is compared once with each distinct term; only the listings of a term it
+        # matches, or showing its name, ask their scope.
         self._by_name: dict[str, set[str]] = {}
+        self._listed_by_name: dict[str, set[str]] = {}
         self._everything: set[str] = set()
         self._listings: dict[str | None, set[str]] = {}
         self._lock = threading.Lock()
@@ -341,22 +343,24 @@ class ResponseCache:
                 by_name[record.name].append(record)
             names = [ChangedName.of(name, records) for name, records in by_name.items()]
             stale = set(self._everything)
+            candidates: set[str] = set()  # listings that ask their scope
             for name in by_name:
                 stale.update(self._by_name.get(name, ()))
+                candidates.update(self._listed_by_name.get(name, ()))
             # A normalized term never holds the separator: a substring of the joined texts is
             # a substring of one record's text.
             texts = SEPARATOR.join(text for changed_name in names for text in changed_name.texts)
             for needle, keys in self._listings.items():
-                if needle is not None and needle not in texts:
-                    continue  # no changed record matches the term: not a listing of it moves
-                for key in keys:
-                    if key in stale:
-                        continue
-                    scope = self._entries[key].scope
-                    for changed_name in names:
-                        if scope.affected_by(changed_name):
-                            stale.add(key)
-                            break
+                if needle is None or needle in texts:
+                    candidates.update(keys)
+                # else no changed record matches the term: only the listings showing a
+                # changed name (found above) can move
+            for key in candidates:
+                scope = self._entries[key].scope
+                for changed_name in names:
+                    if scope.affected_by(changed_name):
+                        stale.add(key)
+                        break
             for key in stale:
                 self._remove(key)
             self.dropped += len(stale)
@@ -367,11 +371,13 @@ class ResponseCache:
         self._sizes[key] = rendered.size
         self._bytes += rendered.size
         scope = rendered.scope
-        for name in scope.names:
-            self._by_name.setdefault(name, set()).add(key)
         if scope.everything:
             self._everything.add(key)
-        elif scope.listing and not scope.matches_nothing:
+            return
+        names = self._listed_by_name if scope.listing else self._by_name
+        for name in scope.names:
+            names.setdefault(name, set()).add(key)
+        if scope.listing and not scope.matches_nothing:
             self._listings.setdefault(scope.needle, set()).add(key)
 
     def _remove(self, key: str) -> None:
@@ -380,11 +386,13 @@ class ResponseCache:
             return
         self._bytes -= self._sizes.pop(key)
         scope = rendered.scope
-        for name in scope.names:
-            _discard(self._by_name, name, key)
         if scope.everything:
             self._everything.discard(key)
-        elif scope.listing and not scope.matches_nothing:
+            return
+        names = self._listed_by_name if scope.listing else self._by_name
+        for name in scope.names:
+            _discard(names, name, key)
+        if scope.listing and not scope.matches_nothing:
             _discard(self._listings, scope.needle, key)
 
     def _evict(self) -> None:
@@ -414,6 +422,7 @@ class ResponseCache:
         self._entries.clear()
         self._sizes.clear()
         self._by_name.clear()
+        self._listed_by_name.clear()
         self._everything.clear()
         self._listings.clear()
         self._bytes = 0
