@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from mcp_registry.shared.storage.database import Database
+from mcp_registry.shared.storage.item_page import ItemPage
 from mcp_registry.shared.storage.records import (
     Actor,
     ListPage,
@@ -130,6 +131,14 @@ class ServerStore(Protocol):
 
         Served by indexes: search must not scan every record (SQLite FTS5 trigram index;
         MongoDB a multikey index over search trigrams).
+        """
+        ...
+
+    def list_server_items(self, query: ListQuery) -> ItemPage:
+        """The page :meth:`list_servers` returns for ``query``, its records as response
+        entries: ``orjson.dumps(page.items)`` is byte for byte
+        ``orjson.dumps([to_item(r) for r in list_servers(query).items])`` (the discovery API's
+        list pages; a backend may build the entries itself, SQLite does).
         """
         ...
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from mcp_registry.shared.errors import BadRequest
+from mcp_registry.shared.storage.item_page import ItemPage, item_page
 from mcp_registry.shared.storage.mongo.documents import RECORD_FIELDS, list_filter, record_of
 from mcp_registry.shared.storage.mongo.schema import VERSIONS
 from mcp_registry.shared.storage.mongo.versions import VersionCollection
@@ -69,6 +70,11 @@ class ServerReads(VersionCollection):
 
         records = self.database.call(read)
         return ListPage(items=records[: query.limit], has_more=len(records) > query.limit)
+
+    def list_server_items(self, query: ListQuery) -> ItemPage:
+        """See :meth:`ServerStore.list_server_items`: the page of :meth:`list_servers`, its
+        entries made in Python."""
+        return item_page(self.list_servers(query))
 
     def change_seq(self) -> int:
         """See :meth:`ServerStore.change_seq`."""

@@ -16,9 +16,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from orjson import Fragment
+
 from mcp_registry.shared.errors import BadRequest, Conflict, NotFound, StorageError
 from mcp_registry.shared.event_model import OutboxEvent
 from mcp_registry.shared.storage import effects
+from mcp_registry.shared.storage.item_page import ItemPage, item_page
 from mcp_registry.shared.storage.planning import (
     Transition,
     VersionState,
@@ -38,7 +41,7 @@ from mcp_registry.shared.storage.records import (
 )
 from mcp_registry.shared.storage.remote_urls import remote_urls
 from mcp_registry.shared.storage.search_text import search_text
-from mcp_registry.shared.storage.sqlite import latest_search
+from mcp_registry.shared.storage.sqlite import latest_search, wire_meta
 from mcp_registry.shared.storage.sqlite.database import SqliteDatabase, dumps
 from mcp_registry.shared.storage.sqlite.latest_search import SEARCH_WINDOW
 from mcp_registry.shared.storage.sqlite.queries import (
@@ -52,6 +55,7 @@ from mcp_registry.shared.storage.sqlite.schema import (
     BACKFILL_REMOTES,
     STATEMENTS,
 )
+from mcp_registry.shared.storage.sqlite.wire_meta import ITEM_COLUMNS
 from mcp_registry.shared.storage.timestamps import from_micros, to_micros
 
 _STATUS: dict[str, Status] = {s: s for s in STATUSES}
@@ -149,8 +153,15 @@ class SqliteServerStore:
         try:
             with self.database.write() as conn:
                 found = conn.execute("PRAGMA user_version").fetchone()[0]
+                columns = {row[1] for row in conn.execute("PRAGMA table_info(server_versions)")}
+                # A table from before schema version 4 gains the column its triggers write.
+                add_wire_meta = bool(columns) and wire_meta.WIRE_META_COLUMN not in columns
+                if add_wire_meta:
+                    conn.execute(wire_meta.ADD_COLUMN)
                 for statement in STATEMENTS:
                     conn.execute(statement)
+                if add_wire_meta:
+                    conn.execute(wire_meta.BACKFILL)
                 if 0 < found < 2:
                     conn.execute(BACKFILL_REMOTES)
                 if 0 < found < 3:
@@ -345,6 +356,30 @@ class SqliteServerStore:
                 rows = conn.execute(sql, params).fetchall()
         items = [_record(row) for row in rows[: query.limit]]
         return ListPage(items=items, has_more=len(rows) > query.limit)
+
+    def list_server_items(self, query: ListQuery) -> ItemPage:
+        """See :meth:`ServerStore.list_server_items`: the entries' text as the database keeps
+        it (``wire_meta``), one column per row, no record built. Where a row of the page has
+        no ``wire_meta`` (see there), or for the plan of ``latest_search``, the page of
+        :meth:`list_servers` with entries made in Python."""
+        if query.limit < 1:
+            raise BadRequest(f"limit must be at least 1, got {query.limit}")
+        built = None if latest_search.applies(query) else list_servers_sql(query, ITEM_COLUMNS)
+        if built is None:
+            return item_page(self.list_servers(query))
+        sql, params = built
+        with self.database.read() as conn:
+            rows = conn.execute(sql, params).fetchall()
+        page = rows[: query.limit]
+        if any(item is None for _, _, item in page):
+            # Read again as records: the same query, so still one consistent page.
+            return item_page(self.list_servers(query))
+        return ItemPage(
+            names=[name for name, _, _ in page],
+            items=[Fragment(item) for _, _, item in page],
+            last=(page[-1][0], page[-1][1]) if page else None,
+            has_more=len(rows) > query.limit,
+        )
 
     def change_seq(self) -> int:
         """See :meth:`ServerStore.change_seq`."""
