@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from orjson import Fragment
+
 from mcp_registry.services.discovery.cache_scope import Scope, detail_scope
 from mcp_registry.services.discovery.list_params import (
     PageMetadata,
@@ -19,7 +21,6 @@ from mcp_registry.services.discovery.list_params import (
 )
 from mcp_registry.shared.api_items import to_wire_item
 from mcp_registry.shared.errors import ErrorDetail, NotFound
-from mcp_registry.shared.storage.item_page import ItemPage
 from mcp_registry.shared.storage.port import ServerStore
 from mcp_registry.shared.storage.records import ListQuery, ServerRecord
 
@@ -90,29 +91,30 @@ class Reads:
         an entry that left the page (deleted, lost latest) must still move the validator.
         """
         request = parse_list_request(params)
-        page = self._page(request.query)
-        last = page.last
-        next_cursor = request.next_cursor(*last) if page.has_more and last else None
+        names, entries, last, has_more = self._page(request.query)
+        next_cursor = request.next_cursor(*last) if has_more and last else None
         body = {
-            "servers": page.items,
-            "metadata": PageMetadata(count=len(page.items), next_cursor=next_cursor).to_dict(),
+            "servers": entries,
+            "metadata": PageMetadata(count=len(entries), next_cursor=next_cursor).to_dict(),
         }
-        names = tuple(dict.fromkeys(page.names))
-        scope = _list_scope(request.query, page.has_more, last[0] if last else None, names)
+        scope = _list_scope(request.query, has_more, last[0] if last else None, names)
         return ReadResult(body, self._store.last_updated_at(), names, scope)
 
-    def _page(self, query: ListQuery) -> ItemPage:
+    def _page(
+        self, query: ListQuery
+    ) -> tuple[tuple[str, ...], list[Any], tuple[str, str] | None, bool]:
+        """``(names, entries, (name, version) of the last entry, has_more)`` of a page."""
         if self._item is to_wire_item:
-            # The store makes the entries (SQLite: the database writes each one's text).
-            return self._store.list_server_items(query)
+            # Entries the store wrote (SQLite) are spliced as they are.
+            written = self._store.list_server_items(query)
+            if written is not None:
+                entries: list[Any] = list(map(Fragment, written.texts))
+                return tuple(dict.fromkeys(written.names)), entries, written.last, written.has_more
         page = self._store.list_servers(query)
         records = page.items
-        return ItemPage(
-            names=[r.name for r in records],
-            items=[self._item(r) for r in records],
-            last=(records[-1].name, records[-1].version) if records else None,
-            has_more=page.has_more,
-        )
+        last = (records[-1].name, records[-1].version) if records else None
+        names = tuple(dict.fromkeys(r.name for r in records))
+        return names, [self._item(r) for r in records], last, page.has_more
 
     def list_versions(self, name: str, params: Mapping[str, str]) -> ReadResult:
         """``GET /servers/{name}/versions``: every visible version, newest published first (as

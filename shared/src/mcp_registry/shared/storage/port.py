@@ -10,9 +10,9 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from mcp_registry.shared.storage.database import Database
-from mcp_registry.shared.storage.item_page import ItemPage
 from mcp_registry.shared.storage.records import (
     Actor,
+    ItemPage,
     ListPage,
     ListQuery,
     NewVersion,
@@ -134,11 +134,11 @@ class ServerStore(Protocol):
         """
         ...
 
-    def list_server_items(self, query: ListQuery) -> ItemPage:
-        """The page :meth:`list_servers` returns for ``query``, its records as response
-        entries: ``orjson.dumps(page.items)`` is byte for byte
-        ``orjson.dumps([to_item(r) for r in list_servers(query).items])`` (the discovery API's
-        list pages; a backend may build the entries itself, SQLite does).
+    def list_server_items(self, query: ListQuery) -> ItemPage | None:
+        """The page :meth:`list_servers` returns for ``query`` with each entry's JSON text
+        (see :class:`ItemPage`), or None where this backend leaves making the entries to the
+        caller (who then reads :meth:`list_servers`): always for MongoDB; for SQLite, a page
+        with a row the database could not write (see ``sqlite.wire_meta``).
         """
         ...
 

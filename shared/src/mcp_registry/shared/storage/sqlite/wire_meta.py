@@ -25,7 +25,9 @@ the three literals of the column's CHECK constraint.
 
 from __future__ import annotations
 
-from mcp_registry.shared.api_items import OFFICIAL_META_KEY
+OFFICIAL_META_KEY = "io.modelcontextprotocol.registry/official"
+"""``api_items.OFFICIAL_META_KEY`` (storage imports nothing above it; a test keeps the two
+equal)."""
 
 WIRE_META_COLUMN = "wire_meta"
 
