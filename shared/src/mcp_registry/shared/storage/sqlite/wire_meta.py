@@ -19,7 +19,7 @@ builds that page's entries in Python (``api_items.to_wire_item``):
 SQLite writes the timestamps with ``strftime`` (whole seconds, four-digit year, exact for
 integer seconds) and ``printf('%06d')`` for the microseconds: ``isoformat``'s text for every
 moment from 1970 to 9999. ``json_quote`` writes the status message as orjson does (same
-escapes, UTF-8 as is; a unit test checks every code point on the SQLite in use). Statuses are
+escapes, UTF-8 as is; a test checks every code point on the SQLite in use). Statuses are
 the three literals of the column's CHECK constraint.
 """
 
