@@ -13,8 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+import orjson
 import pytest
 
+from mcp_registry.shared.api_items import to_item
 from mcp_registry.shared.errors import BadRequest, Conflict, NotFound
 from mcp_registry.shared.event_model import (
     SERVER_PUBLISHED,
@@ -471,6 +473,39 @@ def test_list_after_a_bare_name_skips_every_version_of_it(make_store: MakeStore)
     _catalog(store)
     page = store.list_servers(ListQuery(after=("io.github.alpha/a\x00", "")))
     assert {r.name for r in page.items} == {"io.github.beta/b", "io.github.gamma/c"}
+
+
+def test_list_server_items_are_the_entries_of_list_servers(make_store: MakeStore) -> None:
+    # None leaves the entries to the caller; a page of texts must be byte for byte those of
+    # encoding each record's to_item.
+    store = make_store()
+    _catalog(store)
+    store.set_status(
+        "io.github.alpha/a", "1.0.0", "deprecated", 'use "1.1" ☃', actor=ACTOR, now=at(9)
+    )
+    queries = [
+        ListQuery(),
+        ListQuery(limit=2),
+        ListQuery(limit=2, after=("io.github.alpha/a", "1.1.0")),
+        ListQuery(latest_only=True),
+        ListQuery(include_deleted=True),
+        ListQuery(version="1.1.0"),
+        ListQuery(search="gamma"),
+        ListQuery(search="beta", latest_only=True),
+        ListQuery(updated_since=at(0)),
+        ListQuery(version="9.9.9"),
+    ]
+    for query in queries:
+        written = store.list_server_items(query)
+        if written is None:
+            continue
+        page = store.list_servers(query)
+        assert written.texts == tuple(orjson.dumps(to_item(r)).decode() for r in page.items)
+        assert written.names == tuple(r.name for r in page.items)
+        assert written.last == (
+            (page.items[-1].name, page.items[-1].version) if page.items else None
+        )
+        assert written.has_more == page.has_more
 
 
 def test_list_updated_since_is_strict(make_store: MakeStore) -> None:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from orjson import Fragment
+
 from mcp_registry.services.discovery.cache_scope import Scope, detail_scope
 from mcp_registry.services.discovery.list_params import (
     PageMetadata,
@@ -20,7 +22,7 @@ from mcp_registry.services.discovery.list_params import (
 from mcp_registry.shared.api_items import to_wire_item
 from mcp_registry.shared.errors import ErrorDetail, NotFound
 from mcp_registry.shared.storage.port import ServerStore
-from mcp_registry.shared.storage.records import ListPage, ListQuery, ServerRecord
+from mcp_registry.shared.storage.records import ListQuery, ServerRecord
 
 
 @dataclass(frozen=True)
@@ -43,23 +45,21 @@ def _newest(records: list[ServerRecord]) -> datetime | None:
     return max((r.updated_at for r in records), default=None)
 
 
-def _names(records: list[ServerRecord]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(r.name for r in records))
-
-
 def not_found(explanation: str) -> NotFound:
     """The official 404 (``Server not found``) with our explanation as its error message."""
     return NotFound("Server not found", [ErrorDetail(explanation)])
 
 
-def _list_scope(query: ListQuery, page: ListPage, names: tuple[str, ...]) -> Scope:
+def _list_scope(
+    query: ListQuery, has_more: bool, last: str | None, names: tuple[str, ...]
+) -> Scope:
     if query.updated_since is not None:
         return Scope(everything=True)
     return Scope(
         names=frozenset(names),
         listing=True,
         low=query.after[0] if query.after else None,
-        high=page.items[-1].name if page.has_more and page.items else None,
+        high=last if has_more else None,
         search=query.search,
         latest_only=query.latest_only,
         include_deleted=query.include_deleted,
@@ -74,8 +74,10 @@ class Reads:
     """Public reads over a :class:`ServerStore`.
 
     ``item`` makes each entry: by default :func:`~mcp_registry.shared.api_items.to_wire_item`,
-    which splices the stored server.json; ``to_item`` (parse, then encode) gives the same bytes
-    and is the reference the tests compare against.
+    which splices the stored server.json (list pages take their entries from
+    ``ServerStore.list_server_items``, which does the same or lets the database write them);
+    ``to_item`` (parse, then encode) gives the same bytes and is the reference the tests
+    compare against.
     """
 
     def __init__(self, store: ServerStore, *, item: ItemOf = to_wire_item) -> None:
@@ -89,21 +91,30 @@ class Reads:
         an entry that left the page (deleted, lost latest) must still move the validator.
         """
         request = parse_list_request(params)
-        page = self._store.list_servers(request.query)
-        item = self._item
-        items = page.items
-        last = items[-1] if items else None
-        next_cursor = (
-            request.next_cursor(last.name, last.version) if page.has_more and last else None
-        )
+        names, entries, last, has_more = self._page(request.query)
+        next_cursor = request.next_cursor(*last) if has_more and last else None
         body = {
-            "servers": [item(r) for r in items],
-            "metadata": PageMetadata(count=len(items), next_cursor=next_cursor).to_dict(),
+            "servers": entries,
+            "metadata": PageMetadata(count=len(entries), next_cursor=next_cursor).to_dict(),
         }
-        names = _names(items)
-        return ReadResult(
-            body, self._store.last_updated_at(), names, _list_scope(request.query, page, names)
-        )
+        scope = _list_scope(request.query, has_more, last[0] if last else None, names)
+        return ReadResult(body, self._store.last_updated_at(), names, scope)
+
+    def _page(
+        self, query: ListQuery
+    ) -> tuple[tuple[str, ...], list[Any], tuple[str, str] | None, bool]:
+        """``(names, entries, (name, version) of the last entry, has_more)`` of a page."""
+        if self._item is to_wire_item:
+            # Entries the store wrote (SQLite) are spliced as they are.
+            written = self._store.list_server_items(query)
+            if written is not None:
+                entries: list[Any] = list(map(Fragment, written.texts))
+                return tuple(dict.fromkeys(written.names)), entries, written.last, written.has_more
+        page = self._store.list_servers(query)
+        records = page.items
+        last = (records[-1].name, records[-1].version) if records else None
+        names = tuple(dict.fromkeys(r.name for r in records))
+        return names, [self._item(r) for r in records], last, page.has_more
 
     def list_versions(self, name: str, params: Mapping[str, str]) -> ReadResult:
         """``GET /servers/{name}/versions``: every visible version, newest published first (as

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from mcp_registry.shared.storage.database import Database
 from mcp_registry.shared.storage.records import (
     Actor,
+    ItemPage,
     ListPage,
     ListQuery,
     NewVersion,
@@ -130,6 +131,14 @@ class ServerStore(Protocol):
 
         Served by indexes: search must not scan every record (SQLite FTS5 trigram index;
         MongoDB a multikey index over search trigrams).
+        """
+        ...
+
+    def list_server_items(self, query: ListQuery) -> ItemPage | None:
+        """The page :meth:`list_servers` returns for ``query`` with each entry's JSON text
+        (see :class:`ItemPage`), or None where this backend leaves making the entries to the
+        caller (who then reads :meth:`list_servers`): always for MongoDB; for SQLite, a page
+        with a row the database could not write (see ``sqlite.wire_meta``).
         """
         ...
 

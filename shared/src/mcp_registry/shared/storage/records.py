@@ -141,3 +141,19 @@ class ListPage:
 
     items: list[ServerRecord]
     has_more: bool
+
+
+@dataclass(frozen=True)
+class ItemPage:
+    """The page of a :class:`ListQuery` with its entries as the API writes them.
+
+    ``texts[i]`` is the JSON text of the ``i``-th entry, byte for byte what ``orjson.dumps``
+    writes for ``api_items.to_item`` of its record; ``names[i]`` that record's name; ``last``
+    the ``(name, version)`` of the last one (None for an empty page); ``has_more`` as in
+    :class:`ListPage`.
+    """
+
+    names: tuple[str, ...]
+    texts: tuple[str, ...]
+    last: tuple[str, str] | None
+    has_more: bool

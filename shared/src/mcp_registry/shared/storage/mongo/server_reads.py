@@ -10,7 +10,7 @@ from mcp_registry.shared.errors import BadRequest
 from mcp_registry.shared.storage.mongo.documents import RECORD_FIELDS, list_filter, record_of
 from mcp_registry.shared.storage.mongo.schema import VERSIONS
 from mcp_registry.shared.storage.mongo.versions import VersionCollection
-from mcp_registry.shared.storage.records import ListPage, ListQuery, ServerRecord
+from mcp_registry.shared.storage.records import ItemPage, ListPage, ListQuery, ServerRecord
 from mcp_registry.shared.storage.timestamps import from_micros
 
 CHANGE_VISIBILITY_SLACK = 64
@@ -69,6 +69,11 @@ class ServerReads(VersionCollection):
 
         records = self.database.call(read)
         return ListPage(items=records[: query.limit], has_more=len(records) > query.limit)
+
+    def list_server_items(self, query: ListQuery) -> ItemPage | None:
+        """See :meth:`ServerStore.list_server_items`: None (the documents hold no entry text;
+        the caller makes the entries of :meth:`list_servers`)."""
+        return None
 
     def change_seq(self) -> int:
         """See :meth:`ServerStore.change_seq`."""

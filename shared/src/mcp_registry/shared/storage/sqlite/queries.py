@@ -39,9 +39,11 @@ def fts_phrase(needle: str) -> str:
     return '"' + needle.replace('"', '""') + '"'
 
 
-def list_servers_sql(query: ListQuery) -> tuple[str, SqlParams] | None:
-    """The SELECT for one page (``limit + 1`` rows to learn ``has_more``), or None when the
-    query can match nothing at all."""
+def list_servers_sql(
+    query: ListQuery, columns: str = RECORD_COLUMNS
+) -> tuple[str, SqlParams] | None:
+    """The SELECT of ``columns`` (of ``v``, the version row) for one page (``limit + 1`` rows
+    to learn ``has_more``), or None when the query can match nothing at all."""
     source = "server_versions AS v"
     where: list[str] = []
     params: SqlParams = []
@@ -70,7 +72,7 @@ def list_servers_sql(query: ListQuery) -> tuple[str, SqlParams] | None:
         where.append("v.updated_at > ?")
         params.append(to_micros(query.updated_since))
     clause = f" WHERE {' AND '.join(where)}" if where else ""
-    sql = f"SELECT {RECORD_COLUMNS} FROM {source}{clause} ORDER BY v.name, v.version LIMIT ?"  # noqa: S608
+    sql = f"SELECT {columns} FROM {source}{clause} ORDER BY v.name, v.version LIMIT ?"  # noqa: S608
     params.append(query.limit + 1)
     return sql, params
 

@@ -6,12 +6,15 @@ several processes at once (they serialize on the write lock).
 Timestamps are integer microseconds since the epoch (see ``timestamps``); ``server`` is the
 server.json as JSON text; ``search_text`` is ``search_text.search_text(server)``, already
 lowercased, which is why the trigram tokenizer runs case-sensitive: case folding happens once,
-in Python, identically for SQLite and MongoDB.
+in Python, identically for SQLite and MongoDB. ``wire_meta`` is the list entry's ``_meta``
+as JSON text, kept by triggers (see ``wire_meta``).
 """
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 3
+from mcp_registry.shared.storage.sqlite import wire_meta
+
+SCHEMA_VERSION = 4
 
 BACKFILL_REMOTES = """
     INSERT OR IGNORE INTO remote_urls (url, version_id)
@@ -52,9 +55,11 @@ STATEMENTS: tuple[str, ...] = (
         is_latest INTEGER NOT NULL CHECK (is_latest IN (0, 1)),
         seq INTEGER NOT NULL UNIQUE,
         search_text TEXT NOT NULL,
+        wire_meta TEXT,
         UNIQUE (name, version)
     )
     """,
+    *wire_meta.TRIGGERS,
     # At most one latest per name, enforced by the database itself.
     """
     CREATE UNIQUE INDEX IF NOT EXISTS server_versions_one_latest

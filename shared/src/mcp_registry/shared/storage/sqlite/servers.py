@@ -30,6 +30,7 @@ from mcp_registry.shared.storage.port import MAX_VERSIONS_PER_NAME
 from mcp_registry.shared.storage.records import (
     STATUSES,
     Actor,
+    ItemPage,
     ListPage,
     ListQuery,
     NewVersion,
@@ -38,7 +39,7 @@ from mcp_registry.shared.storage.records import (
 )
 from mcp_registry.shared.storage.remote_urls import remote_urls
 from mcp_registry.shared.storage.search_text import search_text
-from mcp_registry.shared.storage.sqlite import latest_search
+from mcp_registry.shared.storage.sqlite import latest_search, wire_meta
 from mcp_registry.shared.storage.sqlite.database import SqliteDatabase, dumps
 from mcp_registry.shared.storage.sqlite.latest_search import SEARCH_WINDOW
 from mcp_registry.shared.storage.sqlite.queries import (
@@ -52,6 +53,7 @@ from mcp_registry.shared.storage.sqlite.schema import (
     BACKFILL_REMOTES,
     STATEMENTS,
 )
+from mcp_registry.shared.storage.sqlite.wire_meta import ITEM_COLUMNS
 from mcp_registry.shared.storage.timestamps import from_micros, to_micros
 
 _STATUS: dict[str, Status] = {s: s for s in STATUSES}
@@ -149,8 +151,15 @@ class SqliteServerStore:
         try:
             with self.database.write() as conn:
                 found = conn.execute("PRAGMA user_version").fetchone()[0]
+                columns = {row[1] for row in conn.execute("PRAGMA table_info(server_versions)")}
+                # A table from before schema version 4 gains the column its triggers write.
+                add_wire_meta = bool(columns) and wire_meta.WIRE_META_COLUMN not in columns
+                if add_wire_meta:
+                    conn.execute(wire_meta.ADD_COLUMN)
                 for statement in STATEMENTS:
                     conn.execute(statement)
+                if add_wire_meta:
+                    conn.execute(wire_meta.BACKFILL)
                 if 0 < found < 2:
                     conn.execute(BACKFILL_REMOTES)
                 if 0 < found < 3:
@@ -345,6 +354,31 @@ class SqliteServerStore:
                 rows = conn.execute(sql, params).fetchall()
         items = [_record(row) for row in rows[: query.limit]]
         return ListPage(items=items, has_more=len(rows) > query.limit)
+
+    def list_server_items(self, query: ListQuery) -> ItemPage | None:
+        """See :meth:`ServerStore.list_server_items`: the entries' text as the database keeps
+        it (``wire_meta``), one column per row, no record built. None for the plan of
+        ``latest_search`` and where a row of the page has no ``wire_meta`` (see there)."""
+        if query.limit < 1:
+            raise BadRequest(f"limit must be at least 1, got {query.limit}")
+        if latest_search.applies(query):
+            return None
+        built = list_servers_sql(query, ITEM_COLUMNS)
+        if built is None:
+            return ItemPage(names=(), texts=(), last=None, has_more=False)
+        sql, params = built
+        with self.database.read() as conn:
+            rows = conn.execute(sql, params).fetchall()
+        page = rows[: query.limit]
+        if not page:
+            return ItemPage(names=(), texts=(), last=None, has_more=False)
+        # Columns at once (zip in C): a page costs a few passes over 100 rows, no Python loop.
+        names, versions, texts = zip(*page, strict=True)
+        if None in texts:
+            return None
+        return ItemPage(
+            names=names, texts=texts, last=(names[-1], versions[-1]), has_more=len(rows) > len(page)
+        )
 
     def change_seq(self) -> int:
         """See :meth:`ServerStore.change_seq`."""
