@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from mcp_registry.shared.storage.records import ListQuery
+from mcp_registry.shared.storage.records import ListQuery, SearchPhase
 from mcp_registry.shared.storage.sqlite import latest_search
 from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
 from mcp_registry.shared.storage.sqlite.queries import fts_phrase, list_servers_sql
@@ -67,22 +67,28 @@ def store(tmp_path: Path) -> Iterator[SqliteServerStore]:
 
 
 def plain(store: SqliteServerStore, query: ListQuery) -> list[tuple[str, str]]:
-    """Every page of ``query`` by the plain plan (``queries``), concatenated."""
-    built = list_servers_sql(ListQuery(**{**query.__dict__, "limit": 10_000}))
-    assert built is not None
-    with closing(sqlite3.connect(store.database.path)) as conn:
-        return [(row[0], row[1]) for row in conn.execute(*built)]
+    """Every match of ``query`` by the plain plan (``queries``), in ranked order: the name
+    phase's SELECT, then the other phase's."""
+    found: list[tuple[str, str]] = []
+    for phase in ("name", "other"):
+        built = list_servers_sql(ListQuery(**{**query.__dict__, "limit": 10_000}), phase)
+        assert built is not None
+        with closing(sqlite3.connect(store.database.path)) as conn:
+            found += [(row[0], row[1]) for row in conn.execute(*built)]
+    return found
 
 
 def pages(store: SqliteServerStore, query: ListQuery) -> list[tuple[str, str]]:
     seen: list[tuple[str, str]] = []
     after: tuple[str, str] | None = None
+    phase: SearchPhase = "name"
     while True:
-        page = store.list_servers(ListQuery(**{**query.__dict__, "after": after}))
+        page = store.list_servers(ListQuery(**{**query.__dict__, "after": after, "phase": phase}))
         seen.extend((r.name, r.version) for r in page.items)
         if not page.has_more:
             return seen
         after = (page.items[-1].name, page.items[-1].version)
+        phase = page.phase
 
 
 def test_applies_to_latest_searches_of_three_characters_or_more() -> None:

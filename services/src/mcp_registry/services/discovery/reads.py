@@ -94,7 +94,9 @@ class Reads:
         items = page.items
         last = items[-1] if items else None
         next_cursor = (
-            request.next_cursor(last.name, last.version) if page.has_more and last else None
+            request.next_cursor(last.name, last.version, page.phase)
+            if page.has_more and last
+            else None
         )
         body = {
             "servers": [item(r) for r in items],

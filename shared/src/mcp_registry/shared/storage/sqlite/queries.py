@@ -11,11 +11,18 @@ field, via ``instr`` on the stored lowercased text) but are evaluated while walk
 (name, version) index in keyset order; the walk stops after ``limit + 1`` matches, which comes
 quickly because one or two characters match most records. A rare short string may scan the
 whole table; that is the documented price of not rejecting short queries.
+
+A ranked search (``search_rank``) runs the SELECT once per phase, with the name condition
+(``instr(lower(name), ?)``) added: every match of the term is still found through the trigram
+index and sorted, as before ranking, so its cost is that of the unranked plan. Short queries
+walk the keyset with the name condition (first phase) or with the text condition and the
+negated name condition (second phase): a character most names contain makes the second phase
+scan the table from the cursor, like a rare one always did.
 """
 
 from __future__ import annotations
 
-from mcp_registry.shared.storage.records import ListQuery
+from mcp_registry.shared.storage.records import ListQuery, SearchPhase
 from mcp_registry.shared.storage.search_text import MIN_INDEXED_QUERY, can_match, normalize
 from mcp_registry.shared.storage.timestamps import to_micros
 
@@ -39,9 +46,16 @@ def fts_phrase(needle: str) -> str:
     return '"' + needle.replace('"', '""') + '"'
 
 
-def list_servers_sql(query: ListQuery) -> tuple[str, SqlParams] | None:
+def list_servers_sql(
+    query: ListQuery, phase: SearchPhase | None = None
+) -> tuple[str, SqlParams] | None:
     """The SELECT for one page (``limit + 1`` rows to learn ``has_more``), or None when the
-    query can match nothing at all."""
+    query can match nothing at all.
+
+    ``phase`` keeps one phase of a ranked search (``search_rank``): ``name``, the entries whose
+    name contains the term; ``other``, the remaining matches. None: every match (keyset order
+    throughout, what tests compare the bounded plans with).
+    """
     source = "server_versions AS v"
     where: list[str] = []
     params: SqlParams = []
@@ -53,8 +67,12 @@ def list_servers_sql(query: ListQuery) -> tuple[str, SqlParams] | None:
             source = "server_search CROSS JOIN server_versions AS v ON v.id = server_search.rowid"
             where.append("server_search MATCH ?")
             params.append(fts_phrase(needle))
-        else:
+        elif phase != "name":
             where.append("instr(v.search_text, ?) > 0")
+            params.append(needle)
+        if phase is not None:
+            # Names are ASCII: lower() is their normalization.
+            where.append(f"instr(lower(v.name), ?) {'> 0' if phase == 'name' else '= 0'}")
             params.append(needle)
     if query.after is not None:
         where.append("(v.name, v.version) > (?, ?)")

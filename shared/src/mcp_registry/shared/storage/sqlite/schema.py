@@ -11,7 +11,7 @@ in Python, identically for SQLite and MongoDB.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 BACKFILL_REMOTES = """
     INSERT OR IGNORE INTO remote_urls (url, version_id)
@@ -30,6 +30,16 @@ BACKFILL_LATEST_SEARCH = (
 )
 """(Re)fills ``server_search_latest`` for a database from before schema version 3 had it."""
 
+BACKFILL_LATEST_NAMES = (
+    "INSERT INTO server_names_latest (server_names_latest) VALUES ('delete-all')",
+    """
+    INSERT INTO server_names_latest (rowid, name)
+        SELECT id, name FROM server_versions WHERE is_latest = 1
+    """,
+)
+"""(Re)fills ``server_names_latest`` for a database from before schema version 4 had it."""
+
+LATEST_NAMES_TABLE = "server_names_latest"
 LATEST_SEARCH_TABLE = "server_search_latest"
 LATEST_SEARCH_INDEX = "server_versions_latest_search"
 LATEST_ROWS_INDEX = "server_versions_latest_rows"
@@ -135,6 +145,39 @@ STATEMENTS: tuple[str, ...] = (
             SELECT 'delete', old.id, old.search_text WHERE old.is_latest = 1;
         INSERT INTO server_search_latest (rowid, search_text)
             SELECT new.id, new.search_text WHERE new.is_latest = 1;
+    END
+    """,
+    # The name phase of a ranked search of latest versions (see ``ranked_search``): a trigram
+    # index of the names of latest rows. Names are ASCII, so the tokenizer's case folding is
+    # ``lower()``'s; kept by triggers on the latest flag (a name itself never changes).
+    """
+    CREATE VIRTUAL TABLE IF NOT EXISTS server_names_latest USING fts5(
+        name,
+        content = 'server_versions',
+        content_rowid = 'id',
+        tokenize = 'trigram case_sensitive 0'
+    )
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS server_versions_latest_names_insert
+    AFTER INSERT ON server_versions WHEN new.is_latest = 1 BEGIN
+        INSERT INTO server_names_latest (rowid, name) VALUES (new.id, new.name);
+    END
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS server_versions_latest_names_delete
+    AFTER DELETE ON server_versions WHEN old.is_latest = 1 BEGIN
+        INSERT INTO server_names_latest (server_names_latest, rowid, name)
+            VALUES ('delete', old.id, old.name);
+    END
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS server_versions_latest_names_update
+    AFTER UPDATE OF is_latest, name ON server_versions BEGIN
+        INSERT INTO server_names_latest (server_names_latest, rowid, name)
+            SELECT 'delete', old.id, old.name WHERE old.is_latest = 1;
+        INSERT INTO server_names_latest (rowid, name)
+            SELECT new.id, new.name WHERE new.is_latest = 1;
     END
     """,
     # The keyset walk of latest versions with ``instr``: every column it reads is in the
