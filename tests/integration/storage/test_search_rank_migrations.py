@@ -12,7 +12,7 @@ from mcp_registry.shared.storage.mongo.servers import MongoServerStore
 from mcp_registry.shared.storage.port import ServerStore
 from mcp_registry.shared.storage.records import ListQuery
 from mcp_registry.shared.storage.sqlite.queries import fts_phrase
-from mcp_registry.shared.storage.sqlite.schema import LATEST_NAMES_TABLE, SCHEMA_VERSION
+from mcp_registry.shared.storage.sqlite.schema import SCHEMA_VERSION
 from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
 from tests.support.stores import ACTOR, MakeStore, at, new_version
 
@@ -32,7 +32,7 @@ def make_it_old(store: ServerStore) -> None:
         with closing(sqlite3.connect(store.database.path)) as conn, conn:
             # The table is there (created by this release's schema) but holds nothing.
             conn.execute(
-                f"INSERT INTO {LATEST_NAMES_TABLE} ({LATEST_NAMES_TABLE}) VALUES ('delete-all')"
+                "INSERT INTO server_names_latest (server_names_latest) VALUES ('delete-all')"
             )
             conn.execute("PRAGMA user_version = 3")
     else:
@@ -47,8 +47,8 @@ def names_indexed(store: ServerStore, term: str) -> set[str]:
     if isinstance(store, SqliteServerStore):
         with closing(sqlite3.connect(store.database.path)) as conn:
             rows = conn.execute(
-                f"SELECT v.name FROM {LATEST_NAMES_TABLE} JOIN server_versions AS v"
-                f" ON v.id = {LATEST_NAMES_TABLE}.rowid WHERE {LATEST_NAMES_TABLE} MATCH ?",
+                "SELECT v.name FROM server_names_latest JOIN server_versions AS v"
+                " ON v.id = server_names_latest.rowid WHERE server_names_latest MATCH ?",
                 [fts_phrase(term)],
             ).fetchall()
         return {name for (name,) in rows}

@@ -18,6 +18,7 @@ from mcp_registry.shared.storage.mongo.documents import Document, name_trigrams
 from mcp_registry.shared.storage.mongo.schema import MIGRATIONS, VERSIONS
 from mcp_registry.shared.storage.timestamps import to_micros
 
+
 def fill_name_trigrams(db: Database[Document]) -> int:
     """Set ``nameTrigrams`` on every version document without it; returns how many.
 

@@ -45,7 +45,20 @@ SEARCH_WINDOW = 4000
 servers). A term found in at least one entry of ``window / (limit + 1)`` around the cursor
 never reaches the trigram index."""
 
+FEW_MATCHES = 250
+"""Latest entries matching a term below which it skips the window (the bound is also at most
+the window): a term with fewer matches in all is answered from the trigram index alone,
+sorting fewer than this many (well under 1 ms), instead of walking a window it fills little of
+(about 2 ms at 4,000 entries). Counting stops at the bound, so a broad term pays a fraction of
+a millisecond for the count."""
+
 Position = tuple[str, str]
+
+
+def few_sql(table: str) -> str:
+    """How many entries of the FTS5 ``table`` match the phrase (``?``), counted to ``?`` at
+    most: the index yields its matches in rowid order, so the count stops at the bound."""
+    return f"SELECT count(*) FROM (SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT ?)"  # noqa: S608
 
 
 def applies(query: ListQuery) -> bool:
@@ -139,11 +152,21 @@ def search_latest(
     wanted = query.limit + 1
     after = query.after
     excluded: SqlParams = [needle] if others_only else []
+    phrase = fts_phrase(needle)
+    bound = min(FEW_MATCHES, window)
     # One snapshot for both steps (WAL: a reader's transaction never blocks a writer).
     own = not conn.in_transaction
     if own:
         conn.execute("BEGIN")
     try:
+        (count,) = conn.execute(few_sql(LATEST_SEARCH_TABLE), [phrase, bound]).fetchone()
+        if count < bound:
+            # A narrow term: the index alone, from the cursor.
+            narrow: list[Any] = conn.execute(
+                indexed_sql(after, include_deleted=query.include_deleted, others_only=others_only),
+                [phrase, *_position(after), *excluded, wanted],
+            ).fetchall()
+            return narrow
         end_row = conn.execute(window_end_sql(after), [*_position(after), window - 1]).fetchone()
         end: Position | None = (end_row[0], end_row[1]) if end_row is not None else None
         rows: list[Any] = conn.execute(
@@ -153,7 +176,7 @@ def search_latest(
         if len(rows) < wanted and end is not None:
             rows += conn.execute(
                 indexed_sql(end, include_deleted=query.include_deleted, others_only=others_only),
-                [fts_phrase(needle), *_position(end), *excluded, wanted - len(rows)],
+                [phrase, *_position(end), *excluded, wanted - len(rows)],
             ).fetchall()
     finally:
         if own:

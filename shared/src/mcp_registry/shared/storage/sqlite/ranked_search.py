@@ -36,7 +36,7 @@ from mcp_registry.shared.storage.records import ListQuery, SearchPhase
 from mcp_registry.shared.storage.search_rank import NAME, Position, ranked_rows
 from mcp_registry.shared.storage.search_text import normalize
 from mcp_registry.shared.storage.sqlite import latest_search
-from mcp_registry.shared.storage.sqlite.latest_search import SEARCH_WINDOW, window_end_sql
+from mcp_registry.shared.storage.sqlite.latest_search import FEW_MATCHES, SEARCH_WINDOW, few_sql
 from mcp_registry.shared.storage.sqlite.queries import (
     RECORD_COLUMNS,
     SqlParams,
@@ -44,9 +44,9 @@ from mcp_registry.shared.storage.sqlite.queries import (
     list_servers_sql,
 )
 from mcp_registry.shared.storage.sqlite.schema import (
+    LATEST_NAMES_INDEX,
     LATEST_NAMES_TABLE,
     LATEST_ROWS_INDEX,
-    LATEST_SEARCH_INDEX,
 )
 
 
@@ -56,6 +56,16 @@ def _status(include_deleted: bool, alias: str) -> str:
 
 def _position(after: Position | None) -> SqlParams:
     return [after[0], after[1]] if after is not None else []
+
+
+def name_window_end_sql(after: Position | None) -> str:
+    """``latest_search.window_end_sql`` on the name index (parameters: ``after``, then the
+    offset)."""
+    keyset = " AND (name, version) > (?, ?)" if after is not None else ""
+    return (
+        f"SELECT name, version FROM server_versions INDEXED BY {LATEST_NAMES_INDEX}"  # noqa: S608
+        f" WHERE is_latest = 1{keyset} ORDER BY name, version LIMIT 1 OFFSET ?"
+    )
 
 
 def name_walk_sql(after: Position | None, upto: Position | None, *, include_deleted: bool) -> str:
@@ -70,7 +80,7 @@ def name_walk_sql(after: Position | None, upto: Position | None, *, include_dele
     status = _status(include_deleted, "")
     return (
         f"SELECT {RECORD_COLUMNS} FROM server_versions AS v WHERE v.id IN ("  # noqa: S608
-        f"SELECT id FROM server_versions INDEXED BY {LATEST_SEARCH_INDEX}"
+        f"SELECT id FROM server_versions INDEXED BY {LATEST_NAMES_INDEX}"
         f" WHERE is_latest = 1{bounds} AND instr(lower(name), ?) > 0{status}"
         " ORDER BY name, version LIMIT ?) ORDER BY v.name, v.version"
     )
@@ -98,7 +108,17 @@ def latest_names(
     """At most ``wanted`` latest entries after ``after`` whose name contains the term, in
     keyset order (inside the caller's transaction)."""
     needle = normalize(query.search or "")
-    end_row = conn.execute(window_end_sql(after), [*_position(after), window - 1]).fetchone()
+    phrase = fts_phrase(needle)
+    bound = min(FEW_MATCHES, window)
+    (count,) = conn.execute(few_sql(LATEST_NAMES_TABLE), [phrase, bound]).fetchone()
+    if count < bound:
+        # Few names hold the term: the name index alone, from the cursor.
+        narrow: list[Any] = conn.execute(
+            name_indexed_sql(after, include_deleted=query.include_deleted),
+            [phrase, *_position(after), needle, wanted],
+        ).fetchall()
+        return narrow
+    end_row = conn.execute(name_window_end_sql(after), [*_position(after), window - 1]).fetchone()
     end: Position | None = (end_row[0], end_row[1]) if end_row is not None else None
     rows: list[Any] = conn.execute(
         name_walk_sql(after, end, include_deleted=query.include_deleted),
@@ -107,7 +127,7 @@ def latest_names(
     if len(rows) < wanted and end is not None:
         rows += conn.execute(
             name_indexed_sql(end, include_deleted=query.include_deleted),
-            [fts_phrase(needle), *_position(end), needle, wanted - len(rows)],
+            [phrase, *_position(end), needle, wanted - len(rows)],
         ).fetchall()
     return rows
 

@@ -40,6 +40,7 @@ BACKFILL_LATEST_NAMES = (
 """(Re)fills ``server_names_latest`` for a database from before schema version 4 had it."""
 
 LATEST_NAMES_TABLE = "server_names_latest"
+LATEST_NAMES_INDEX = "server_versions_latest_names"
 LATEST_SEARCH_TABLE = "server_search_latest"
 LATEST_SEARCH_INDEX = "server_versions_latest_search"
 LATEST_ROWS_INDEX = "server_versions_latest_rows"
@@ -186,6 +187,12 @@ STATEMENTS: tuple[str, ...] = (
     """
     CREATE INDEX IF NOT EXISTS server_versions_latest_search
         ON server_versions (name, version, status, search_text, is_latest) WHERE is_latest = 1
+    """,
+    # The name phase's keyset walk of latest versions: the covering index above without the
+    # search text, so a window of names is a few index pages, not a few hundred.
+    """
+    CREATE INDEX IF NOT EXISTS server_versions_latest_names
+        ON server_versions (name, version, status, is_latest) WHERE is_latest = 1
     """,
     # Sorting trigram matches by name: the sort keys of a row id without reading the row.
     """
