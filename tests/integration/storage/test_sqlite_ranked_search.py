@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from mcp_registry.shared.storage.records import ListQuery, SearchPhase
-from mcp_registry.shared.storage.sqlite import latest_search, ranked_search
+from mcp_registry.shared.storage.sqlite import latest_search, queries, ranked_search
 from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
 from mcp_registry.shared.storage.sqlite.queries import fts_phrase, list_servers_sql
 from mcp_registry.shared.storage.sqlite.schema import (
@@ -155,3 +155,24 @@ def test_the_name_index_follows_the_latest_flag(tmp_path: Path) -> None:
         assert [(r.name, r.version) for r in hits] == [(name, "1.0.0")]
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("phase", ["name", "other"])
+def test_a_search_of_every_version_reads_and_sorts_its_matches_once(
+    store: SqliteServerStore, phase: SearchPhase
+) -> None:
+    query = ListQuery(search="weather", after=("io.github.beta/maps-30", "1.1.0"), phase=phase)
+    built = queries.ranked_sql(query)
+    assert built is not None
+    details = plan(store.database.path, *built)
+    assert sum(d.startswith("SCAN server_search VIRTUAL TABLE") for d in details) == 1, details
+    assert sum("TEMP B-TREE" in d for d in details) == 1, details
+    assert queries.ranked_sql(ListQuery(search="we")) is None, "short terms walk per phase"
+    with closing(sqlite3.connect(store.database.path)) as conn:
+        rows = conn.execute(*built).fetchall()
+    want = plain_phase(store, query, "other")
+    if phase == "name":
+        want = plain_phase(store, query, "name") + plain_phase(
+            store, ListQuery(search="weather"), "other"
+        )
+    assert [(row[0], row[1]) for row in rows] == want[: query.limit + 1]

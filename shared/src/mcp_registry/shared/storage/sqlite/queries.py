@@ -12,9 +12,10 @@ field, via ``instr`` on the stored lowercased text) but are evaluated while walk
 quickly because one or two characters match most records. A rare short string may scan the
 whole table; that is the documented price of not rejecting short queries.
 
-A ranked search (``search_rank``) runs the SELECT once per phase, with the name condition
-(``instr(lower(name), ?)``) added: every match of the term is still found through the trigram
-index and sorted, as before ranking, so its cost is that of the unranked plan. Short queries
+A ranked search (``search_rank``) of three characters or more is one SELECT (``ranked_sql``)
+sorting the term's matches by (not a name match, name, version): every match is still found
+through the trigram index and sorted once, as before ranking, so its cost is that of the
+unranked plan. Short queries run the SELECT once per phase with the name condition added: they
 walk the keyset with the name condition (first phase) or with the text condition and the
 negated name condition (second phase): a character most names contain makes the second phase
 scan the table from the cursor, like a rare one always did.
@@ -77,6 +78,15 @@ def list_servers_sql(
     if query.after is not None:
         where.append("(v.name, v.version) > (?, ?)")
         params.extend(query.after)
+    _filters(query, where, params)
+    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    sql = f"SELECT {RECORD_COLUMNS} FROM {source}{clause} ORDER BY v.name, v.version LIMIT ?"  # noqa: S608
+    params.append(query.limit + 1)
+    return sql, params
+
+
+def _filters(query: ListQuery, where: list[str], params: SqlParams) -> None:
+    """Append the conditions of ``query`` other than search and position."""
     if query.latest_only:
         where.append("v.is_latest = 1")
     if query.version is not None:
@@ -87,8 +97,42 @@ def list_servers_sql(
     if query.updated_since is not None:
         where.append("v.updated_at > ?")
         params.append(to_micros(query.updated_since))
-    clause = f" WHERE {' AND '.join(where)}" if where else ""
-    sql = f"SELECT {RECORD_COLUMNS} FROM {source}{clause} ORDER BY v.name, v.version LIMIT ?"  # noqa: S608
+
+
+IN_NAME = "instr(lower(v.name), ?)"
+"""Where the needle (``?``) starts in the name, 0 when absent (names are ASCII: ``lower()`` is
+their normalization)."""
+
+
+def ranked_sql(query: ListQuery) -> tuple[str, SqlParams] | None:
+    """One SELECT for a page of a ranked search through the trigram index of every version
+    (the plain plan; a term of three characters or more): ``limit + 1`` rows of
+    ``RECORD_COLUMNS`` and whether the row is a name match, name matches first, from the
+    query's position (``after`` in ``phase``). None when the query can match nothing.
+
+    One read of the term's matches and one sort, as before ranking (one query per phase would
+    read and sort them twice when the first phase ends on the page).
+    """
+    needle = normalize(query.search or "")
+    if not can_match(needle) or len(needle) < MIN_INDEXED_QUERY:
+        return None
+    where = ["server_search MATCH ?"]
+    params: SqlParams = [needle, fts_phrase(needle)]
+    if query.phase == "other":
+        where.append(f"{IN_NAME} = 0")
+        params.append(needle)
+        if query.after is not None:
+            where.append("(v.name, v.version) > (?, ?)")
+            params.extend(query.after)
+    elif query.after is not None:
+        where.append(f"(({IN_NAME} > 0 AND (v.name, v.version) > (?, ?)) OR {IN_NAME} = 0)")
+        params.extend([needle, *query.after, needle])
+    _filters(query, where, params)
+    sql = (
+        f"SELECT {RECORD_COLUMNS}, {IN_NAME} > 0 AS in_name FROM server_search"  # noqa: S608
+        " CROSS JOIN server_versions AS v ON v.id = server_search.rowid"
+        f" WHERE {' AND '.join(where)} ORDER BY in_name DESC, v.name, v.version LIMIT ?"
+    )
     params.append(query.limit + 1)
     return sql, params
 

@@ -17,17 +17,19 @@ from two reads in one read transaction (one snapshot):
   Chosen by measurement at 100,000 servers (in-process): a walk of every latest name with
   ``instr`` (what a narrow name term costs without an index) took 36-50 ms, more than the
   whole p99 budget; the name index answers such a term in 0.03-1 ms, and a broad one
-  (``github``) ends inside the window after 101 entries. Ranking costs the bench's terms
-  0.1-2 ms over the unranked plan. What stays proportional to the matches, as before ranking:
+  (``github``) ends inside the window after 101 entries. Ranking costs the bench's terms at
+  most about 2 ms over the unranked plan (narrow terms and misses are cheaper than before: the
+  count lets them skip both windows). What stays proportional to the matches, as before ranking:
   a term clustered in one part of the name space past the window (an owner's prefix:
   ``chen-li``, ``priya``, or a topic late in an owner's block: 9-11 ms), and the first page of
   the other phase of a term most names contain, which reads that term's matches once to find
-  that they are all name matches (``github``: about 90 ms, on the page after its 100,000 name
+  that they are all name matches (``github``: 85-130 ms, on the page after its 100,000 name
   matches).
 
-- **Everything else** (every version, ``updated_since``, an exact version, one or two
-  characters): ``queries.list_servers_sql`` once per phase, with the name condition added;
-  the same cost as the unranked plan (see ``queries``).
+- **Everything else** (every version, ``updated_since``, an exact version): one SELECT of
+  ``queries.ranked_sql`` (the term's matches read and sorted once, name matches first); one or
+  two characters: ``queries.list_servers_sql`` once per phase, with the name condition added
+  (keyset walks). The same cost as the unranked plan (see ``queries``).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from dataclasses import replace
 from typing import Any
 
 from mcp_registry.shared.storage.records import ListQuery, SearchPhase
-from mcp_registry.shared.storage.search_rank import NAME, Position, ranked_rows
+from mcp_registry.shared.storage.search_rank import NAME, OTHER, Position, ranked_rows
 from mcp_registry.shared.storage.search_text import normalize
 from mcp_registry.shared.storage.sqlite import latest_search
 from mcp_registry.shared.storage.sqlite.latest_search import FEW_MATCHES, SEARCH_WINDOW, few_sql
@@ -46,6 +48,7 @@ from mcp_registry.shared.storage.sqlite.queries import (
     SqlParams,
     fts_phrase,
     list_servers_sql,
+    ranked_sql,
 )
 from mcp_registry.shared.storage.sqlite.schema import (
     LATEST_NAMES_INDEX,
@@ -155,6 +158,10 @@ def list_ranked(
         rows: list[Any] = conn.execute(*built).fetchall()
         return rows
 
+    if not bounded:
+        built = ranked_sql(query)
+        if built is not None:
+            return _one_select(conn, query, *built)
     own = not conn.in_transaction
     if own:
         conn.execute("BEGIN")
@@ -163,3 +170,16 @@ def list_ranked(
     finally:
         if own:
             conn.execute("COMMIT")
+
+
+def _one_select(
+    conn: sqlite3.Connection, query: ListQuery, sql: str, params: SqlParams
+) -> tuple[list[Any], SearchPhase]:
+    """The rows of ``queries.ranked_sql`` without its last column, and the phase of the page's
+    last item (that column: whether it is a name match)."""
+    flagged: list[Any] = conn.execute(sql, params).fetchall()
+    shown = flagged[: query.limit]
+    phase: SearchPhase = query.phase
+    if shown:
+        phase = NAME if shown[-1][-1] else OTHER
+    return [row[:-1] for row in flagged], phase
