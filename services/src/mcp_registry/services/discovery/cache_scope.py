@@ -62,13 +62,12 @@ class Scope:
             return any(matches(r.server, self.search) for r in records)
         if self.low is not None and name < self.low:
             return False
-        relevant = list(records)
-        if not relevant:
+        if not records:
             return False
         if self.high is None or name <= self.high:
             return True
         # Past the range: only a name that may have left the listing moves ``nextCursor``.
-        return not any(self._visible(r) for r in relevant)
+        return not any(self._visible(r) for r in records)
 
     def _visible(self, record: ServerRecord) -> bool:
         if record.status == "deleted" and not self.include_deleted:
