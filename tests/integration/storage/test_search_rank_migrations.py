@@ -30,10 +30,15 @@ def make_it_old(store: ServerStore) -> None:
     """Turn the store's database into one an earlier release wrote (no name index)."""
     if isinstance(store, SqliteServerStore):
         with closing(sqlite3.connect(store.database.path)) as conn, conn:
-            # The table is there (created by this release's schema) but holds nothing.
-            conn.execute(
-                "INSERT INTO server_names_latest (server_names_latest) VALUES ('delete-all')"
-            )
+            # What schema version 3 lacked: the name index, its triggers, the name window.
+            for kind, name in (
+                ("TRIGGER", "server_versions_latest_names_insert"),
+                ("TRIGGER", "server_versions_latest_names_delete"),
+                ("TRIGGER", "server_versions_latest_names_update"),
+                ("INDEX", "server_versions_latest_names"),
+                ("TABLE", "server_names_latest"),
+            ):
+                conn.execute(f"DROP {kind} {name}")
             conn.execute("PRAGMA user_version = 3")
     else:
         assert isinstance(store, MongoServerStore)
@@ -43,8 +48,14 @@ def make_it_old(store: ServerStore) -> None:
 
 
 def names_indexed(store: ServerStore, term: str) -> set[str]:
-    """The latest names the backend's name index finds for ``term``."""
+    """The latest names the backend's name index finds for ``term`` (none without one)."""
     if isinstance(store, SqliteServerStore):
+        with closing(sqlite3.connect(store.database.path)) as conn:
+            found = conn.execute(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'server_names_latest'"
+            ).fetchone()[0]
+        if not found:
+            return set()
         with closing(sqlite3.connect(store.database.path)) as conn:
             rows = conn.execute(
                 "SELECT v.name FROM server_names_latest JOIN server_versions AS v"
