@@ -84,6 +84,31 @@ def test_cursor_paging_moves_on_without_repeats(make_discovery: MakeDiscovery) -
     assert pages == 3
 
 
+def test_a_search_pages_name_matches_first_across_the_boundary(
+    make_discovery: MakeDiscovery,
+) -> None:
+    d = make_discovery()
+    in_name = [f"io.github.rank/weather-{i:02d}" for i in range(40)]
+    elsewhere = [f"io.github.a/sky-{i:02d}" for i in range(25)]
+    for name in in_name:
+        d.publish(name, "1.0.0")
+    for name in elsewhere:
+        d.publish(name, "1.0.0", description="Weather for agents")
+    # Deprecated entries on both sides of the boundary are skipped (pages stay full).
+    d.publish("io.github.rank/weather-zz", "1.0.0", status="deprecated")
+    d.publish("io.github.a/sky-zz", "1.0.0", status="deprecated", description="weather")
+    seen: list[str] = []
+    link = "/?q=weather"
+    while link:
+        path, _, query = link.partition("?")
+        page = d.client.simulate_get(path, query_string=query)
+        assert page.status_code == 200
+        seen += re.findall(r"<code>(io\.github\.[a-z]+/[^<]+)</code>", page.text)
+        match = re.search(r'<a class="next" rel="next" href="([^"]+)"', page.text)
+        link = match.group(1).replace("&amp;", "&") if match else ""
+    assert seen == in_name + elsewhere
+
+
 def test_paging_keeps_q_and_all(make_discovery: MakeDiscovery) -> None:
     d = make_discovery()
     for i in range(35):

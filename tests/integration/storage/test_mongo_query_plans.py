@@ -16,7 +16,14 @@ from pymongo import MongoClient
 from mcp_registry.shared.storage.mongo.database import MongoDatabase
 from mcp_registry.shared.storage.mongo.documents import list_filter
 from mcp_registry.shared.storage.mongo.domains import MongoDomainStore
-from mcp_registry.shared.storage.mongo.schema import AUDIT, DOMAINS, OUTBOX, SEARCH_INDEX, VERSIONS
+from mcp_registry.shared.storage.mongo.schema import (
+    AUDIT,
+    DOMAINS,
+    NAME_SEARCH_INDEX,
+    OUTBOX,
+    SEARCH_INDEX,
+    VERSIONS,
+)
 from mcp_registry.shared.storage.mongo.servers import MongoServerStore
 from mcp_registry.shared.storage.records import ListQuery
 from tests.support.stores import ACTOR, at, new_version
@@ -133,6 +140,43 @@ def test_a_broad_search_reads_a_bounded_candidate_set(
     assert statistics["totalKeysExamined"] <= 4 + 2, statistics
     page = real_store.list_servers(ListQuery(search="weather", latest_only=True, after=after))
     assert [r.name for r in page.items] == sorted(r.name for r in page.items)
+
+
+@pytest.mark.parametrize("after", [None, ("com.example/s12", "1.0.0")])
+def test_the_name_phase_reads_a_bounded_candidate_set_of_the_name_index(
+    real_store: MongoServerStore, mongo_url: str, after: tuple[str, str] | None
+) -> None:
+    # "example/s" is in every name: the name trigram index hands them over in keyset order.
+    query = ListQuery(search="EXAMPLE/S", latest_only=True, after=after)
+    built = list_filter(query, "name")
+    assert built is not None
+    spec, hint = built
+    assert hint == NAME_SEARCH_INDEX
+    client: MongoClient[dict[str, Any]] = MongoClient(mongo_url)
+    try:
+        result = client[real_store.database_name].command(
+            "explain",
+            {
+                "find": VERSIONS,
+                "filter": spec,
+                "sort": {"name": 1, "version": 1},
+                "limit": 4,
+                "hint": hint,
+            },
+            verbosity="executionStats",
+        )
+    finally:
+        client.close()
+    winning = result["queryPlanner"]["winningPlan"]
+    assert NAME_SEARCH_INDEX in index_names(winning)
+    assert "SORT" not in stages(winning), "the index order is the sort: no blocking sort"
+    statistics = result["executionStats"]
+    assert statistics["nReturned"] == 4
+    assert statistics["totalKeysExamined"] <= 4 + 2, statistics
+    # The other phase of the same term keeps the whole-text index.
+    other = list_filter(query, "other")
+    assert other is not None
+    assert other[1] == SEARCH_INDEX
 
 
 def test_remote_lookup_uses_its_index(real_store: MongoServerStore, mongo_url: str) -> None:

@@ -4,7 +4,6 @@ window, and its latest-only trigram index follows every change of the latest fla
 
 from __future__ import annotations
 
-import random
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
@@ -22,41 +21,8 @@ from mcp_registry.shared.storage.sqlite.schema import (
     LATEST_SEARCH_TABLE,
 )
 from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
-from tests.support.stores import ACTOR, T0, Ticker, at, new_version
-
-TOPICS = ("weather", "github", "maps", "notes")
-
-
-def plan(path: Path, sql: str, params: list[str | int]) -> list[str]:
-    """The EXPLAIN QUERY PLAN details of ``sql``."""
-    with closing(sqlite3.connect(path)) as conn:
-        return [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
-
-
-def seeded(path: Path, *, window: int) -> SqliteServerStore:
-    """A store of 60 names in clusters (owner prefixes), two versions each, some deprecated
-    or deleted, whose latest version sometimes lost the term the older one had."""
-    store = SqliteServerStore(SqliteDatabase(path), search_window=window)
-    store.init()
-    clock = Ticker()
-    chooser = random.Random(7)
-    for i in range(60):
-        owner = ("alpha", "beta", "gamma")[i // 20]
-        topic = TOPICS[(i // 5) % len(TOPICS)]
-        name = f"io.github.{owner}/{topic}-{i}"
-        store.publish(
-            new_version(name, "1.0.0", description=f"{topic} tools"), actor=ACTOR, now=clock()
-        )
-        later = topic if chooser.random() < 0.7 else "other"
-        store.publish(
-            new_version(name, "1.1.0", description=f"{later} things"), actor=ACTOR, now=clock()
-        )
-        roll = chooser.random()
-        if roll < 0.1:
-            store.set_status(name, "1.1.0", "deleted", None, actor=ACTOR, now=clock())
-        elif roll < 0.2:
-            store.set_status(name, None, "deprecated", "old", actor=ACTOR, now=clock())
-    return store
+from tests.support.sqlite_search import TOPICS, pages, plan, seeded
+from tests.support.stores import ACTOR, T0, at, new_version
 
 
 @pytest.fixture
@@ -67,22 +33,15 @@ def store(tmp_path: Path) -> Iterator[SqliteServerStore]:
 
 
 def plain(store: SqliteServerStore, query: ListQuery) -> list[tuple[str, str]]:
-    """Every page of ``query`` by the plain plan (``queries``), concatenated."""
-    built = list_servers_sql(ListQuery(**{**query.__dict__, "limit": 10_000}))
-    assert built is not None
-    with closing(sqlite3.connect(store.database.path)) as conn:
-        return [(row[0], row[1]) for row in conn.execute(*built)]
-
-
-def pages(store: SqliteServerStore, query: ListQuery) -> list[tuple[str, str]]:
-    seen: list[tuple[str, str]] = []
-    after: tuple[str, str] | None = None
-    while True:
-        page = store.list_servers(ListQuery(**{**query.__dict__, "after": after}))
-        seen.extend((r.name, r.version) for r in page.items)
-        if not page.has_more:
-            return seen
-        after = (page.items[-1].name, page.items[-1].version)
+    """Every match of ``query`` by the plain plan (``queries``), in ranked order: the name
+    phase's SELECT, then the other phase's."""
+    found: list[tuple[str, str]] = []
+    for phase in ("name", "other"):
+        built = list_servers_sql(ListQuery(**{**query.__dict__, "limit": 10_000}), phase)
+        assert built is not None
+        with closing(sqlite3.connect(store.database.path)) as conn:
+            found += [(row[0], row[1]) for row in conn.execute(*built)]
+    return found
 
 
 def test_applies_to_latest_searches_of_three_characters_or_more() -> None:

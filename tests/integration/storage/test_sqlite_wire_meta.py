@@ -201,7 +201,9 @@ def test_pages_follow_the_keyset(store: SqliteServerStore) -> None:
     assert not last.has_more
 
 
-def test_a_latest_search_is_left_to_the_records(store: SqliteServerStore) -> None:
+def test_a_search_is_left_to_the_records(store: SqliteServerStore) -> None:
+    # Searches are ranked (name matches first), an order only the search plans know.
     store.publish(new_version(NAME, "1.0.0"), actor=ACTOR, now=T0 + timedelta(seconds=1))
     assert store.list_server_items(ListQuery(search="weather", latest_only=True)) is None
-    written_page(store, ListQuery(search="weather"))
+    assert store.list_server_items(ListQuery(search="weather")) is None
+    written_page(store, ListQuery(latest_only=True))

@@ -24,7 +24,14 @@ from mcp_registry.shared.event_model import (
     SERVER_UPDATED,
 )
 from mcp_registry.shared.storage.port import ServerStore
-from mcp_registry.shared.storage.records import ListQuery, NewVersion, ServerRecord, Status
+from mcp_registry.shared.storage.records import (
+    ListQuery,
+    NewVersion,
+    SearchPhase,
+    ServerRecord,
+    Status,
+)
+from mcp_registry.shared.storage.search_rank import name_matches
 from mcp_registry.shared.storage.search_text import matches
 from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
 from tests.support.server_json import MakeServerJson, npm_package
@@ -54,9 +61,10 @@ def publish(store: ServerStore, version: str, when: datetime, name: str = NAME) 
 
 
 def all_pages(store: ServerStore, query: ListQuery) -> list[tuple[str, str]]:
-    """Every (name, version) of a query, following the keyset to the end."""
+    """Every (name, version) of a query, following the keyset (and search phase) to the end."""
     seen: list[tuple[str, str]] = []
     after: tuple[str, str] | None = None
+    phase: SearchPhase = "name"
     while True:
         page = store.list_servers(
             ListQuery(
@@ -67,6 +75,7 @@ def all_pages(store: ServerStore, query: ListQuery) -> list[tuple[str, str]]:
                 version=query.version,
                 updated_since=query.updated_since,
                 include_deleted=query.include_deleted,
+                phase=phase,
             )
         )
         seen.extend((r.name, r.version) for r in page.items)
@@ -74,6 +83,13 @@ def all_pages(store: ServerStore, query: ListQuery) -> list[tuple[str, str]]:
             return seen
         assert page.items, "has_more with an empty page"
         after = (page.items[-1].name, page.items[-1].version)
+        phase = page.phase
+
+
+def ranked(keys: list[tuple[str, str]], query: str) -> list[tuple[str, str]]:
+    """``keys`` of matches in the order a search for ``query`` lists them: name matches first,
+    each part in keyset order."""
+    return sorted(keys, key=lambda key: (not name_matches(key[0], query), key))
 
 
 # -- lifecycle ------------------------------------------------------------------------------
@@ -633,10 +649,16 @@ def test_search_is_case_insensitive_substring_of_fields(make_store: MakeStore, q
             new_version(entry["name"], "1.0.0", **fields), actor=ACTOR, now=clock()
         )
         servers.append(record.server)
-    expected = sorted(s["name"] for s in servers if matches(s, query))
+    expected = [
+        n for n, _ in ranked([(s["name"], "") for s in servers if matches(s, query)], query)
+    ]
     found = [r.name for r in store.list_servers(ListQuery(search=query, limit=100)).items]
     assert found == expected
-    assert [name for name, _ in all_pages(store, ListQuery(search=query, limit=1))] == expected
+    for limit in (1, 2, 3):
+        paged = all_pages(store, ListQuery(search=query, limit=limit))
+        assert [name for name, _ in paged] == expected, limit
+        latest = all_pages(store, ListQuery(search=query, limit=limit, latest_only=True))
+        assert [name for name, _ in latest] == expected, limit
 
 
 def test_search_examples(make_store: MakeStore) -> None:
@@ -692,10 +714,11 @@ def test_latest_search_pages_survive_publishes_between_pages(make_store: MakeSto
     changed: set[str] = set()
     seen: list[tuple[str, str]] = []
     after: tuple[str, str] | None = None
+    phase: SearchPhase = "name"
     step = 0
     while True:
         page = store.list_servers(
-            ListQuery(search="WEATHER", latest_only=True, limit=3, after=after)
+            ListQuery(search="WEATHER", latest_only=True, limit=3, after=after, phase=phase)
         )
         for record in page.items:
             assert record.is_latest, record.name
@@ -717,6 +740,7 @@ def test_latest_search_pages_survive_publishes_between_pages(make_store: MakeSto
         if not page.has_more:
             break
         after = (page.items[-1].name, page.items[-1].version)
+        phase = page.phase
     assert len(seen) == len(set(seen)), "no record repeats"
     assert seen == sorted(seen), "keyset order across pages"
     unchanged = [(n, "1.0.0") for n in matching[1:] if n not in changed]

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import re
 from datetime import UTC, datetime
 
@@ -156,3 +159,44 @@ def test_schema_failures_are_validation_failed_with_a_query_location() -> None:
     assert problem["detail"] == "validation failed"
     assert problem["errors"][0]["location"] == "query.limit"
     assert "100" in problem["errors"][0]["message"]
+
+
+def test_a_cursor_carries_the_search_phase() -> None:
+    request = parse_list_request({"search": "weather", "version": "latest"})
+    first = request.next_cursor("io.github.a/b", "1.0.0", "name")
+    second = request.next_cursor("io.github.a/b", "1.0.0", "other")
+    # A first-phase cursor is the form cursors had before ranking.
+    assert first == encode_cursor("io.github.a/b", "1.0.0", request.filters)
+    assert decode_cursor(first).phase == "name"
+    assert decode_cursor(second).phase == "other"
+    assert UNRESERVED.match(second), second
+    # The client drops ``search``: the cursor brings it back, with the phase.
+    resumed = parse_list_query({"cursor": second})
+    assert (resumed.search, resumed.phase, resumed.after) == (
+        "weather",
+        "other",
+        ("io.github.a/b", "1.0.0"),
+    )
+    assert parse_list_query({"cursor": first}).phase == "name"
+
+
+def test_only_a_search_has_a_second_phase() -> None:
+    listing = parse_list_request({"version": "latest"})
+    assert decode_cursor(listing.next_cursor("io.github.a/b", "1.0.0", "other")).phase == "name"
+
+
+@pytest.mark.parametrize("cursor", ["io.github.a/b:1.0.0", "io.github.a/b", "!!!"])
+def test_an_official_cursor_is_a_first_phase_position(cursor: str) -> None:
+    query = parse_list_query({"cursor": cursor, "search": "weather"})
+    assert query.phase == "name"
+
+
+def test_a_cursor_with_an_unknown_phase_is_400() -> None:
+    payload = json.dumps({"p": ["a", "1"], "s": "third"}, separators=(",", ":")).encode()
+
+    def b64(raw: bytes) -> str:
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    forged = f"_1.{b64(payload)}.{b64(hashlib.sha256(payload).digest()[:8])}"
+    with pytest.raises(BadRequest):
+        parse_list_query({"cursor": forged})

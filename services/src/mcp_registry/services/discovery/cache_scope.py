@@ -12,15 +12,16 @@ whose scope one of them touches:
   or change the page. A name past the range matters only if it may have left the listing
   (no record of it is visible any more): the page's ``nextCursor`` could disappear. A
   latest-only page is not affected by a name none of whose changed records is latest;
-- a search page also depends on the range, but only on names with a changed record matching
-  the term, plus the names it shows (an edit can make a shown entry stop matching);
+- a search page lists name matches first, then the other matches (``search_rank``), so its
+  position is not a name range: it depends on every name with a changed record matching the
+  term, plus the names it shows (an edit can make a shown entry stop matching);
 - an ``updated_since`` page depends on everything (any change joins it).
 
 Records are compared as they are after the write; a changed record still carries the text it
 matched with before a publish (publishes never rewrite older versions' server.json). The one
-case judged on the new text only: an administrator's edit of a server past a search page's
-range that made it stop matching, leaving that page's ``nextCursor`` in place until the next
-change in range (the next page then comes back empty).
+case judged on the new text only: an administrator's edit of a server not shown on a search
+page, listed after it, that made it stop matching, leaving that page's ``nextCursor`` in
+place until the next change of a match (the next page then comes back empty).
 """
 
 from __future__ import annotations
@@ -61,7 +62,8 @@ class Scope:
     listing: bool = False
     """A list page: the range below applies, not only ``names``."""
     low: str | None = None
-    """Range start, inclusive (the cursor's name); None: from the first name."""
+    """Range start, inclusive (the cursor's name); None: from the first name (not used by a
+    search page)."""
     high: str | None = None
     """Range end, inclusive (the last item's name when more follow); None: to the end."""
     search: str | None = None
@@ -96,25 +98,21 @@ class Scope:
             return True
         if not self.listing:
             return False
-        if self.low is not None and name < self.low:
-            return False
-        if self.search is None:
-            relevant = list(changed.records)
-        else:
+        if self.search is not None:
+            # Ranked: a match anywhere in the name space may sort before or after the page.
             # The separator never occurs in a normalized term: a substring of the joined text
             # is a substring of one field, as ``matches`` defines a match.
             needle = self.needle
-            relevant = [
-                record
-                for record, text in zip(changed.records, changed.texts, strict=True)
-                if needle is not None and needle in text
-            ]
-        if not relevant:
+            return needle is not None and any(needle in text for text in changed.texts)
+        if self.low is not None and name < self.low:
+            return False
+        records = changed.records
+        if not records:
             return False
         if self.high is None or name <= self.high:
             return True
         # Past the range: only a name that may have left the listing moves ``nextCursor``.
-        return not any(self._visible(r) for r in relevant)
+        return not any(self._visible(r) for r in records)
 
     def _visible(self, record: ServerRecord) -> bool:
         if record.status == "deleted" and not self.include_deleted:

@@ -7,6 +7,11 @@ payload. The checksum is unkeyed: it catches a cursor that was cut or edited, no
 and a forged cursor could only ask for what any client may ask for directly. No server name
 starts with ``_``, so ours never collide with an official cursor.
 
+A search lists name matches first (``search_rank``): a cursor of ours past that first phase
+says so (``"s": "other"``; absent means the first phase, so cursors of pages before the
+boundary are what they were before ranking). An official cursor is always a first-phase
+position.
+
 The official registry's cursor is ``name:version`` (the keyset position after that entry) or
 a bare ``name`` (after every version of that name); any other string is taken as a name the
 same way. Aggregators switching registries resume with those unchanged.
@@ -23,6 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from mcp_registry.shared.errors import BadRequest, ErrorDetail
+from mcp_registry.shared.storage.records import SearchPhase
 
 OURS = re.compile(r"^_\d+\.")
 """What marks a cursor as ours (a version digit); anything else is an official position."""
@@ -37,10 +43,12 @@ after every version of ``name`` (names never contain NUL; requests with one are 
 
 @dataclass(frozen=True)
 class Cursor:
-    """A keyset position ``after`` and the filter parameters it was issued under."""
+    """A keyset position ``after``, the search phase it is in (``search_rank``) and the
+    filter parameters it was issued under."""
 
     after: tuple[str, str]
     filters: Mapping[str, str] = field(default_factory=dict)
+    phase: SearchPhase = "name"
 
 
 def _b64(raw: bytes) -> str:
@@ -55,11 +63,18 @@ def _check(payload: bytes) -> str:
     return _b64(hashlib.sha256(payload).digest()[:_CHECK_BYTES])
 
 
-def encode_cursor(name: str, version: str, filters: Mapping[str, str] | None = None) -> str:
-    """Our cursor for the position after ``(name, version)`` under ``filters``."""
+def encode_cursor(
+    name: str,
+    version: str,
+    filters: Mapping[str, str] | None = None,
+    phase: SearchPhase = "name",
+) -> str:
+    """Our cursor for the position after ``(name, version)`` in ``phase`` under ``filters``."""
     body: dict[str, object] = {"p": [name, version]}
     if filters:
         body["f"] = dict(sorted(filters.items()))
+    if phase != "name":
+        body["s"] = phase
     payload = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
     return f"{PREFIX}{_b64(payload)}.{_check(payload)}"
 
@@ -112,15 +127,17 @@ def _decode_ours(raw: str) -> Cursor:
         raise _tampered() from None
     position = body.get("p") if isinstance(body, dict) else None
     filters = body.get("f", {}) if isinstance(body, dict) else None
+    phase = body.get("s", "name") if isinstance(body, dict) else None
     if (
-        not isinstance(position, list)
+        phase not in ("name", "other")
+        or not isinstance(position, list)
         or len(position) != 2
         or not all(isinstance(part, str) for part in position)
         or not isinstance(filters, dict)
         or not all(isinstance(k, str) and isinstance(v, str) for k, v in filters.items())
     ):
         raise _tampered()
-    return Cursor((position[0], position[1]), filters)
+    return Cursor((position[0], position[1]), filters, "other" if phase == "other" else "name")
 
 
 def _legacy(raw: str) -> tuple[str, str] | None:

@@ -8,7 +8,8 @@ answers them; our explanation is the error's ``message``.
 
 A cursor carries the filter it was issued under (see ``cursors``): a filter parameter absent
 from a request with a cursor takes the cursor's value, one that is present wins. VS Code drops
-``search`` on later pages; its page 2 still belongs to the search.
+``search`` on later pages; its page 2 still belongs to the search. The cursor's search phase
+(name matches first, ``search_rank``) travels with its position.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from mcp_registry.services.discovery.cursors import decode_cursor, encode_cursor
 from mcp_registry.shared.clock import parse_rfc3339
 from mcp_registry.shared.errors import BadRequest, ErrorDetail, InvalidInput
-from mcp_registry.shared.storage.records import ListQuery
+from mcp_registry.shared.storage.records import ListQuery, SearchPhase
 
 __all__ = [
     "FILTER_PARAMS",
@@ -70,9 +71,10 @@ class ListRequest:
     query: ListQuery
     filters: Mapping[str, str]
 
-    def next_cursor(self, name: str, version: str) -> str:
-        """The cursor of the page after the entry ``(name, version)``."""
-        return encode_cursor(name, version, self.filters)
+    def next_cursor(self, name: str, version: str, phase: SearchPhase = "name") -> str:
+        """The cursor of the page after the entry ``(name, version)`` of search phase
+        ``phase`` (the page's ``ListPage.phase``; only a search has a second phase)."""
+        return encode_cursor(name, version, self.filters, phase if self.query.search else "name")
 
 
 def parse_list_query(params: Mapping[str, str]) -> ListQuery:
@@ -97,10 +99,12 @@ def parse_list_request(params: Mapping[str, str]) -> ListRequest:
     """Parse ``GET /servers`` parameters, filling absent filters from the cursor."""
     limit = _parse_limit(params)
     after = None
+    phase: SearchPhase = "name"
     effective = dict(params)
     if params.get("cursor"):
         cursor = decode_cursor(params["cursor"])
         after = cursor.after
+        phase = cursor.phase
         for key, value in cursor.filters.items():
             if key in FILTER_PARAMS and key not in params:
                 effective[key] = value
@@ -145,6 +149,7 @@ def parse_list_request(params: Mapping[str, str]) -> ListRequest:
         version=version,
         updated_since=updated_since,
         include_deleted=bool(include_deleted),
+        phase=phase,
     )
     return ListRequest(query, filters)
 

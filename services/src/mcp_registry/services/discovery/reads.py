@@ -22,7 +22,7 @@ from mcp_registry.services.discovery.list_params import (
 from mcp_registry.shared.api_items import to_wire_item
 from mcp_registry.shared.errors import ErrorDetail, NotFound
 from mcp_registry.shared.storage.port import ServerStore
-from mcp_registry.shared.storage.records import ListQuery, ServerRecord
+from mcp_registry.shared.storage.records import ListQuery, SearchPhase, ServerRecord
 
 
 @dataclass(frozen=True)
@@ -91,8 +91,8 @@ class Reads:
         an entry that left the page (deleted, lost latest) must still move the validator.
         """
         request = parse_list_request(params)
-        names, entries, last, has_more = self._page(request.query)
-        next_cursor = request.next_cursor(*last) if has_more and last else None
+        names, entries, last, has_more, phase = self._page(request.query)
+        next_cursor = request.next_cursor(*last, phase) if has_more and last else None
         body = {
             "servers": entries,
             "metadata": PageMetadata(count=len(entries), next_cursor=next_cursor).to_dict(),
@@ -102,19 +102,21 @@ class Reads:
 
     def _page(
         self, query: ListQuery
-    ) -> tuple[tuple[str, ...], list[Any], tuple[str, str] | None, bool]:
-        """``(names, entries, (name, version) of the last entry, has_more)`` of a page."""
+    ) -> tuple[tuple[str, ...], list[Any], tuple[str, str] | None, bool, SearchPhase]:
+        """``(names, entries, (name, version) of the last entry, has_more, phase of the last
+        entry)`` of a page."""
         if self._item is to_wire_item:
-            # Entries the store wrote (SQLite) are spliced as they are.
+            # Entries the store wrote (SQLite) are spliced as they are (never a search).
             written = self._store.list_server_items(query)
             if written is not None:
                 entries: list[Any] = list(map(Fragment, written.texts))
-                return tuple(dict.fromkeys(written.names)), entries, written.last, written.has_more
+                names = tuple(dict.fromkeys(written.names))
+                return names, entries, written.last, written.has_more, "name"
         page = self._store.list_servers(query)
         records = page.items
         last = (records[-1].name, records[-1].version) if records else None
         names = tuple(dict.fromkeys(r.name for r in records))
-        return names, [self._item(r) for r in records], last, page.has_more
+        return names, [self._item(r) for r in records], last, page.has_more, page.phase
 
     def list_versions(self, name: str, params: Mapping[str, str]) -> ReadResult:
         """``GET /servers/{name}/versions``: every visible version, newest published first (as

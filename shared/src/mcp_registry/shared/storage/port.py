@@ -127,10 +127,11 @@ class ServerStore(Protocol):
         ...
 
     def list_servers(self, query: ListQuery) -> ListPage:
-        """One page of records matching ``query``; see :class:`ListQuery` for semantics.
+        """One page of records matching ``query``; see :class:`ListQuery` for semantics (a
+        search in ranked order, ``search_rank``; ``ListPage.phase`` is the next page's phase).
 
-        Served by indexes: search must not scan every record (SQLite FTS5 trigram index;
-        MongoDB a multikey index over search trigrams).
+        Served by indexes: search must not scan every record (SQLite FTS5 trigram indexes;
+        MongoDB multikey indexes over search and name trigrams).
         """
         ...
 

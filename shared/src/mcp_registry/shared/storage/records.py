@@ -12,6 +12,10 @@ from mcp_registry.shared.storage.server_text import load_server_text
 Status = Literal["active", "deprecated", "deleted"]
 STATUSES: tuple[Status, ...] = ("active", "deprecated", "deleted")
 
+SearchPhase = Literal["name", "other"]
+"""The two parts of a search's results (see ``search_rank``): ``name``, the entries whose name
+contains the term, first; ``other``, those matching only through another field, after them."""
+
 
 @dataclass(frozen=True)
 class ServerRecord:
@@ -124,6 +128,11 @@ class ListQuery:
     ``search`` is a case-insensitive substring matched against name, title, description and
     package identifiers. ``updated_since`` is strict (``updated_at > updated_since``).
     ``version`` keeps only records of exactly that version.
+
+    With ``search``, results are ranked (``search_rank``): the entries whose name contains the
+    term in keyset order, then the other matches in keyset order; ``phase`` says which of the
+    two ``after`` is a position in (``name`` when it names no phase, as an official
+    ``name:version`` cursor does). Without ``search``, ``phase`` is ignored.
     """
 
     limit: int = 30
@@ -133,14 +142,18 @@ class ListQuery:
     version: str | None = None
     updated_since: datetime | None = None
     include_deleted: bool = False
+    phase: SearchPhase = "name"
 
 
 @dataclass(frozen=True)
 class ListPage:
-    """``items`` in keyset order; ``has_more`` tells whether another page exists."""
+    """``items`` in keyset order (a search: in ranked order); ``has_more`` tells whether
+    another page exists; ``phase`` is the search phase of the last item (the next page's
+    ``ListQuery.phase``), ``name`` for a list without search."""
 
     items: list[ServerRecord]
     has_more: bool
+    phase: SearchPhase = "name"
 
 
 @dataclass(frozen=True)

@@ -127,6 +127,11 @@ def _windows(text: str) -> list[str]:
     return [text[i : i + 3] for i in range(len(text) - 2)]
 
 
+def text_trigrams(text: str) -> list[str]:
+    """Sorted distinct trigrams of one normalized text."""
+    return sorted(set(_windows(text)))
+
+
 def trigrams(server: dict[str, Any]) -> list[str]:
     """Sorted distinct trigrams of every search field (never spanning two fields)."""
     found: set[str] = set()

@@ -28,7 +28,8 @@ from mcp_registry.shared.errors import ErrorDetail, InvalidInput, NotFound
 from mcp_registry.shared.extensions import REPORTS_EXTENSION, extension_path
 from mcp_registry.shared.serverjson.versions import is_newer
 from mcp_registry.shared.storage.port import ServerStore
-from mcp_registry.shared.storage.records import ListQuery, ServerRecord
+from mcp_registry.shared.storage.records import ListQuery, SearchPhase, ServerRecord
+from mcp_registry.shared.storage.search_rank import phase_of
 
 PAGE_SIZE = 30
 """Servers per list page (the read API's default page size)."""
@@ -239,14 +240,21 @@ def _summary(record: ServerRecord) -> Summary:
     )
 
 
+def _phase(record: ServerRecord, q: str) -> SearchPhase:
+    """The search phase ``record`` is listed in (``search_rank``; name matches first)."""
+    return phase_of(record.name, q) if q else "name"
+
+
 def list_view(store: ServerStore, query: BrowseQuery) -> ListView:
-    """One list page of latest versions.
+    """One list page of latest versions (a search: name matches first, see ``search_rank``).
 
     Without ``all``, deprecated and deleted entries are left out: the store already leaves
     out deleted ones; deprecated ones are skipped here, reading further batches (at most
     :data:`MAX_BATCHES`) so a page stays full when it can.
     """
-    after: tuple[str, str] | None = decode_cursor(query.cursor).after if query.cursor else None
+    cursor = decode_cursor(query.cursor) if query.cursor else None
+    after: tuple[str, str] | None = cursor.after if cursor else None
+    phase: SearchPhase = cursor.phase if cursor else "name"
     kept: list[ServerRecord] = []
     scanned_last: ServerRecord | None = None
     has_more = False
@@ -258,6 +266,7 @@ def list_view(store: ServerStore, query: BrowseQuery) -> ListView:
                 search=query.q or None,
                 latest_only=True,
                 include_deleted=query.show_all,
+                phase=phase,
             )
         )
         has_more = page.has_more
@@ -271,8 +280,9 @@ def list_view(store: ServerStore, query: BrowseQuery) -> ListView:
         if len(kept) >= PAGE_SIZE or not page.has_more or scanned_last is None:
             break
         after = (scanned_last.name, scanned_last.version)
+        phase = _phase(scanned_last, query.q)
     next_cursor = (
-        encode_cursor(scanned_last.name, scanned_last.version)
+        encode_cursor(scanned_last.name, scanned_last.version, phase=_phase(scanned_last, query.q))
         if has_more and scanned_last is not None
         else None
     )

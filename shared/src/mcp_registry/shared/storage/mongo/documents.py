@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mcp_registry.shared.event_model import OutboxEvent
-from mcp_registry.shared.storage.mongo.schema import SEARCH_INDEX
+from mcp_registry.shared.storage.mongo.schema import NAME_SEARCH_INDEX, SEARCH_INDEX
 from mcp_registry.shared.storage.planning import VersionState
 from mcp_registry.shared.storage.records import (
     STATUSES,
@@ -16,6 +16,7 @@ from mcp_registry.shared.storage.records import (
     AuditEntry,
     ListQuery,
     NewVersion,
+    SearchPhase,
     ServerRecord,
     Status,
 )
@@ -26,6 +27,7 @@ from mcp_registry.shared.storage.search_text import (
     normalize,
     rarest_trigrams,
     search_text,
+    text_trigrams,
     trigrams,
 )
 from mcp_registry.shared.storage.timestamps import from_micros, to_micros
@@ -65,6 +67,11 @@ def dump_server(server: dict[str, Any]) -> str:
     return json.dumps(server, ensure_ascii=False, separators=(",", ":"))
 
 
+def name_trigrams(name: str) -> list[str]:
+    """``nameTrigrams`` of a version document: the trigrams of its normalized name."""
+    return text_trigrams(normalize(name))
+
+
 def derived_fields_of(server: dict[str, Any]) -> Document:
     """The fields a version document derives from ``server``: search text and trigrams, and
     the remote URLs (indexed, so the one-name-per-remote rule is a lookup, not a scan)."""
@@ -91,6 +98,7 @@ def new_version_document(
         "isLatest": is_latest,
         "seq": seq,
         **derived_fields_of(new.server),
+        "nameTrigrams": name_trigrams(new.name),
     }
 
 
@@ -187,7 +195,14 @@ def audit_of(doc: Mapping[str, Any]) -> AuditEntry:
     )
 
 
-def list_filter(query: ListQuery) -> tuple[Document, str | None] | None:
+def _name_regex(needle: str) -> Document:
+    """The name contains ``needle`` (escaped; names are ASCII, so ``i`` is ``normalize``)."""
+    return {"name": {"$regex": re.escape(needle), "$options": "i"}}
+
+
+def list_filter(
+    query: ListQuery, phase: SearchPhase | None = None
+) -> tuple[Document, str | None] | None:
     """The ``find`` filter of a list query and the index to hint, or None when the query can
     match nothing.
 
@@ -202,6 +217,13 @@ def list_filter(query: ListQuery) -> tuple[Document, str | None] | None:
     (``io.``, ``com``), or the query asks for every version, only the regex runs, evaluated
     while walking the (name, version) keyset index; that walk stops after ``limit + 1``
     matches, which come quickly exactly when the trigrams are common.
+
+    ``phase`` keeps one phase of a ranked search (``search_rank``). ``name``: the same plan on
+    the names, the rarest trigram looked up in ``name_trigrams`` (``nameTrigrams``, trigrams of
+    the name alone, partial on latest versions, ``(nameTrigrams, name, version)``), confirmed
+    by a case-insensitive regex on ``name``; without that index (every version, common
+    trigrams only) the regex on ``name`` while walking the keyset. ``other``: the plan above
+    with name matches left out (``$nor`` of the name regex). None: every match (keyset order).
 
     A keyset page adds a top-level ``name >= after`` bound beside the ``$or``, so the planner
     starts the index scan at the cursor instead of filtering from the first entry.
@@ -218,12 +240,20 @@ def list_filter(query: ListQuery) -> tuple[Document, str | None] | None:
         needle = normalize(query.search)
         if not can_match(needle):
             return None
-        if len(needle) >= MIN_INDEXED_QUERY and query.latest_only:
-            picked = rarest_trigrams(needle)
-            if picked:
+        picked = rarest_trigrams(needle)
+        indexed = len(needle) >= MIN_INDEXED_QUERY and query.latest_only and bool(picked)
+        if phase == "name":
+            if indexed:
+                conditions.append({"nameTrigrams": picked[0]})
+                hint = NAME_SEARCH_INDEX
+            conditions.append(_name_regex(needle))
+        else:
+            if indexed:
                 conditions.append({"searchTrigrams": picked[0]})
                 hint = SEARCH_INDEX
-        conditions.append({"searchText": {"$regex": re.escape(needle)}})
+            conditions.append({"searchText": {"$regex": re.escape(needle)}})
+            if phase == "other":
+                conditions.append({"$nor": [_name_regex(needle)]})
     if query.latest_only:
         conditions.append({"isLatest": True})
     if query.version is not None:

@@ -11,6 +11,9 @@ Version documents (collection ``server_versions``)::
     isLatest, seq
     searchText, searchTrigrams
                              see ``search_text``; the array is indexed (multikey)
+    nameTrigrams             the trigrams of the normalized name alone (the name phase of a
+                             ranked search, ``search_rank``); indexed (multikey); filled for
+                             older documents by ``mcp-registry db init`` (``backfills``)
     pendingOutbox, pendingAudit, pendingSince
                              outbox events / audit entries written *inside* the document by the
                              single-document write they belong to, and the (wall-clock) time
@@ -41,6 +44,7 @@ DOMAINS = "domain_verifications"
 
 SEQ_COUNTER = "seq"
 SEARCH_INDEX = "search_trigrams"
+NAME_SEARCH_INDEX = "name_trigrams"
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,13 @@ INDEXES: tuple[IndexSpec, ...] = (
         VERSIONS,
         SEARCH_INDEX,
         [("searchTrigrams", 1), ("name", 1), ("version", 1)],
+        {"partialFilterExpression": {"isLatest": True}},
+    ),
+    # The name phase of a ranked search: the same shape on the trigrams of the name alone.
+    IndexSpec(
+        VERSIONS,
+        NAME_SEARCH_INDEX,
+        [("nameTrigrams", 1), ("name", 1), ("version", 1)],
         {"partialFilterExpression": {"isLatest": True}},
     ),
     IndexSpec(VERSIONS, "remote_urls", [("remoteUrls", 1)]),

@@ -3,6 +3,7 @@ on a replica set (see ``MongoDatabase.read_session``), each under the read deadl
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -10,7 +11,14 @@ from mcp_registry.shared.errors import BadRequest
 from mcp_registry.shared.storage.mongo.documents import RECORD_FIELDS, list_filter, record_of
 from mcp_registry.shared.storage.mongo.schema import VERSIONS
 from mcp_registry.shared.storage.mongo.versions import VersionCollection
-from mcp_registry.shared.storage.records import ItemPage, ListPage, ListQuery, ServerRecord
+from mcp_registry.shared.storage.records import (
+    ItemPage,
+    ListPage,
+    ListQuery,
+    SearchPhase,
+    ServerRecord,
+)
+from mcp_registry.shared.storage.search_rank import ranked_rows
 from mcp_registry.shared.storage.timestamps import from_micros
 
 CHANGE_VISIBILITY_SLACK = 64
@@ -45,35 +53,48 @@ class ServerReads(VersionCollection):
         return self.database.call(lambda: self._records_of(name, None))
 
     def list_servers(self, query: ListQuery) -> ListPage:
-        """See :meth:`ServerStore.list_servers`; filter and index use in ``documents``."""
+        """See :meth:`ServerStore.list_servers`; filter and index use in ``documents``, a
+        search in ranked order (``search_rank``: one read per phase, in the thread's causally
+        consistent session)."""
         if query.limit < 1:
             raise BadRequest(f"limit must be at least 1, got {query.limit}")
-        built = list_filter(query)
-        if built is None:
-            return ListPage(items=[], has_more=False)
-        spec, hint = built
-
-        def read() -> list[ServerRecord]:
-            # Index: the hint (search_trigrams) or latest_keyset / name_version, whose order
-            # is the sort; the top-level name bound of a keyset page bounds the scan.
-            options: dict[str, Any] = {"hint": hint} if hint is not None else {}
-            docs = self.database.reader(VERSIONS).find(
-                spec,
-                projection=RECORD_FIELDS,
-                sort=[("name", 1), ("version", 1)],
-                limit=query.limit + 1,
-                session=self.database.read_session(),
-                **options,
+        if query.search:
+            records, phase = self.database.call(
+                lambda: ranked_rows(query, lambda p, after, n: self._find(query, p, after, n))
             )
-            return [record_of(doc) for doc in docs]
-
-        records = self.database.call(read)
+            return ListPage(records[: query.limit], len(records) > query.limit, phase)
+        records = self.database.call(lambda: self._find(query, None, query.after, query.limit + 1))
         return ListPage(items=records[: query.limit], has_more=len(records) > query.limit)
 
     def list_server_items(self, query: ListQuery) -> ItemPage | None:
         """See :meth:`ServerStore.list_server_items`: None (the documents hold no entry text;
         the caller makes the entries of :meth:`list_servers`)."""
         return None
+
+    def _find(
+        self,
+        query: ListQuery,
+        phase: SearchPhase | None,
+        after: tuple[str, str] | None,
+        wanted: int,
+    ) -> list[ServerRecord]:
+        """At most ``wanted`` records of ``query`` (of one search phase) after ``after``."""
+        built = list_filter(replace(query, after=after), phase)
+        if built is None:
+            return []
+        spec, hint = built
+        # Index: the hint (search_trigrams, name_trigrams) or latest_keyset / name_version,
+        # whose order is the sort; the top-level name bound of a keyset page bounds the scan.
+        options: dict[str, Any] = {"hint": hint} if hint is not None else {}
+        docs = self.database.reader(VERSIONS).find(
+            spec,
+            projection=RECORD_FIELDS,
+            sort=[("name", 1), ("version", 1)],
+            limit=wanted,
+            session=self.database.read_session(),
+            **options,
+        )
+        return [record_of(doc) for doc in docs]
 
     def change_seq(self) -> int:
         """See :meth:`ServerStore.change_seq`."""

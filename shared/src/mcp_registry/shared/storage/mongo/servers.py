@@ -57,6 +57,7 @@ name per remote URL), ``indexes`` (creation and migration, only by ``mcp-registr
 from __future__ import annotations
 
 from mcp_registry.shared.errors import StorageError
+from mcp_registry.shared.storage.mongo.backfills import fill_name_trigrams
 from mcp_registry.shared.storage.mongo.database import MongoDatabase
 from mcp_registry.shared.storage.mongo.indexes import ensure_indexes, missing_indexes
 from mcp_registry.shared.storage.mongo.schema import COUNTERS, INDEXES, SEQ_COUNTER
@@ -88,14 +89,17 @@ class MongoServerStore(ServerWrites, ServerReads):
     # -- lifecycle ------------------------------------------------------------------------
 
     def init(self) -> None:
-        """What ``mcp-registry db init`` does: create missing indexes, migrate changed ones
-        (recorded in ``schema_migrations``), create the seq counter; idempotent.
+        """What ``mcp-registry db init`` does: fill fields older documents lack (``backfills``),
+        create missing indexes, migrate changed ones (recorded in ``schema_migrations``), create
+        the seq counter; idempotent.
 
         Also repairs writes a crash left unfinished (standalone mode).
         """
 
         def create() -> None:
             db = self._db()
+            # Before the indexes: the name trigram index is then built over complete documents.
+            fill_name_trigrams(db)
             ensure_indexes(db, INDEXES)
             db[COUNTERS].update_one(
                 {"_id": SEQ_COUNTER}, {"$setOnInsert": {"value": 0}}, upsert=True

@@ -1,8 +1,14 @@
 """The bounded plan of a search among latest versions (``version=latest``, what clients ask).
 
-Same meaning as every other search (``search_text``: a substring of a search field, results in
-``(name, version)`` keyset order), but its cost no longer follows the catalog size:
+Same meaning as every other search (``search_text``: a substring of a search field), results
+in ``(name, version)`` keyset order, its cost no longer following the catalog size. A ranked
+search (``search_rank``) uses it for its second phase (``others_only``: the matches whose name
+does not contain the term); its first phase is ``ranked_search``'s name plan, built the same
+way on the names.
 
+0. **A narrow term.** The term's matches in ``server_search_latest`` are counted, stopping at
+   :data:`FEW_MATCHES`; a term with fewer is answered from that index alone (step 2 from the
+   cursor), which costs a miss or a rare name well under a millisecond instead of a window.
 1. **The window.** Walk at most ``window`` latest entries after the cursor, in keyset order,
    on the covering partial index ``server_versions_latest_search`` (name, version, status and
    the search text: no table row is read) and keep those whose text contains the query
@@ -42,7 +48,20 @@ SEARCH_WINDOW = 4000
 servers). A term found in at least one entry of ``window / (limit + 1)`` around the cursor
 never reaches the trigram index."""
 
+FEW_MATCHES = 250
+"""Latest entries matching a term below which it skips the window (the bound is also at most
+the window): a term with fewer matches in all is answered from the trigram index alone,
+sorting fewer than this many (well under 1 ms), instead of walking a window it fills little of
+(about 2 ms at 4,000 entries). Counting stops at the bound, so a broad term pays a fraction of
+a millisecond for the count."""
+
 Position = tuple[str, str]
+
+
+def few_sql(table: str) -> str:
+    """How many entries of the FTS5 ``table`` match the phrase (``?``), counted to ``?`` at
+    most: the index yields its matches in rowid order, so the count stops at the bound."""
+    return f"SELECT count(*) FROM (SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT ?)"  # noqa: S608
 
 
 def applies(query: ListQuery) -> bool:
@@ -69,34 +88,50 @@ def _status(include_deleted: bool, alias: str) -> str:
     return "" if include_deleted else f" AND {alias}status <> 'deleted'"
 
 
-def walk_sql(after: Position | None, upto: Position | None, *, include_deleted: bool) -> str:
+def _others(others_only: bool, alias: str) -> str:
+    """The condition leaving out name matches (the second phase of ``search_rank``); its
+    parameter is the needle."""
+    return f" AND instr(lower({alias}name), ?) = 0" if others_only else ""
+
+
+def walk_sql(
+    after: Position | None,
+    upto: Position | None,
+    *,
+    include_deleted: bool,
+    others_only: bool = False,
+) -> str:
     """Records of the latest entries in ``(after, upto]`` whose text contains the query, in
-    keyset order, at most ``?`` of them. Parameters: ``after``, ``upto`` (each when given), the
-    needle, the limit."""
+    keyset order, at most ``?`` of them; with ``others_only``, only those whose name does not
+    contain it. Parameters: ``after``, ``upto`` (each when given), the needle, the needle
+    again (``others_only``), the limit."""
     bounds = ""
     if after is not None:
         bounds += " AND (name, version) > (?, ?)"
     if upto is not None:
         bounds += " AND (name, version) <= (?, ?)"
     status = _status(include_deleted, "")
+    others = _others(others_only, "")
     return (
         f"SELECT {RECORD_COLUMNS} FROM server_versions AS v WHERE v.id IN ("  # noqa: S608
         f"SELECT id FROM server_versions INDEXED BY {LATEST_SEARCH_INDEX}"
-        f" WHERE is_latest = 1{bounds} AND instr(search_text, ?) > 0{status}"
+        f" WHERE is_latest = 1{bounds} AND instr(search_text, ?) > 0{others}{status}"
         " ORDER BY name, version LIMIT ?) ORDER BY v.name, v.version"
     )
 
 
-def indexed_sql(after: Position | None, *, include_deleted: bool) -> str:
+def indexed_sql(after: Position | None, *, include_deleted: bool, others_only: bool = False) -> str:
     """Records of the latest entries after ``after`` matching the FTS phrase, in keyset
-    order, at most ``?``. Parameters: the phrase, ``after`` (when given), the limit."""
+    order, at most ``?``; ``others_only`` as in :func:`walk_sql`. Parameters: the phrase,
+    ``after`` (when given), the needle (``others_only``), the limit."""
     keyset = " AND (r.name, r.version) > (?, ?)" if after is not None else ""
     status = _status(include_deleted, "r.")
+    others = _others(others_only, "r.")
     return (
         f"SELECT {RECORD_COLUMNS} FROM server_versions AS v WHERE v.id IN ("  # noqa: S608
         f"SELECT r.id FROM {LATEST_SEARCH_TABLE} CROSS JOIN server_versions AS r"
         f" INDEXED BY {LATEST_ROWS_INDEX} ON r.id = {LATEST_SEARCH_TABLE}.rowid"
-        f" WHERE {LATEST_SEARCH_TABLE} MATCH ? AND r.is_latest = 1{keyset}{status}"
+        f" WHERE {LATEST_SEARCH_TABLE} MATCH ? AND r.is_latest = 1{keyset}{others}{status}"
         " ORDER BY r.name, r.version LIMIT ?) ORDER BY v.name, v.version"
     )
 
@@ -106,28 +141,45 @@ def _position(after: Position | None) -> SqlParams:
 
 
 def search_latest(
-    conn: sqlite3.Connection, query: ListQuery, *, window: int = SEARCH_WINDOW
+    conn: sqlite3.Connection,
+    query: ListQuery,
+    *,
+    window: int = SEARCH_WINDOW,
+    others_only: bool = False,
 ) -> list[Any]:
     """Up to ``query.limit + 1`` rows (``RECORD_COLUMNS``) of a query :func:`applies` to, in
-    keyset order; both steps read one snapshot."""
+    keyset order from ``query.after``; both steps read one snapshot (the caller's transaction
+    when it has one). ``others_only``: the second phase of a ranked search (``search_rank``),
+    the matches whose name does not contain the term."""
     needle = normalize(query.search or "")
     wanted = query.limit + 1
     after = query.after
+    excluded: SqlParams = [needle] if others_only else []
+    phrase = fts_phrase(needle)
+    bound = min(FEW_MATCHES, window)
     # One snapshot for both steps (WAL: a reader's transaction never blocks a writer).
     own = not conn.in_transaction
     if own:
         conn.execute("BEGIN")
     try:
+        (count,) = conn.execute(few_sql(LATEST_SEARCH_TABLE), [phrase, bound]).fetchone()
+        if count < bound:
+            # A narrow term: the index alone, from the cursor.
+            narrow: list[Any] = conn.execute(
+                indexed_sql(after, include_deleted=query.include_deleted, others_only=others_only),
+                [phrase, *_position(after), *excluded, wanted],
+            ).fetchall()
+            return narrow
         end_row = conn.execute(window_end_sql(after), [*_position(after), window - 1]).fetchone()
         end: Position | None = (end_row[0], end_row[1]) if end_row is not None else None
         rows: list[Any] = conn.execute(
-            walk_sql(after, end, include_deleted=query.include_deleted),
-            [*_position(after), *_position(end), needle, wanted],
+            walk_sql(after, end, include_deleted=query.include_deleted, others_only=others_only),
+            [*_position(after), *_position(end), needle, *excluded, wanted],
         ).fetchall()
         if len(rows) < wanted and end is not None:
             rows += conn.execute(
-                indexed_sql(end, include_deleted=query.include_deleted),
-                [fts_phrase(needle), *_position(end), wanted - len(rows)],
+                indexed_sql(end, include_deleted=query.include_deleted, others_only=others_only),
+                [phrase, *_position(end), *excluded, wanted - len(rows)],
             ).fetchall()
     finally:
         if own:

@@ -11,11 +11,19 @@ field, via ``instr`` on the stored lowercased text) but are evaluated while walk
 (name, version) index in keyset order; the walk stops after ``limit + 1`` matches, which comes
 quickly because one or two characters match most records. A rare short string may scan the
 whole table; that is the documented price of not rejecting short queries.
+
+A ranked search (``search_rank``) of three characters or more is one SELECT (``ranked_sql``)
+sorting the term's matches by (not a name match, name, version): every match is still found
+through the trigram index and sorted once, as before ranking, so its cost is that of the
+unranked plan. Short queries run the SELECT once per phase with the name condition added: they
+walk the keyset with the name condition (first phase) or with the text condition and the
+negated name condition (second phase): a character most names contain makes the second phase
+scan the table from the cursor, like a rare one always did.
 """
 
 from __future__ import annotations
 
-from mcp_registry.shared.storage.records import ListQuery
+from mcp_registry.shared.storage.records import ListQuery, SearchPhase
 from mcp_registry.shared.storage.search_text import MIN_INDEXED_QUERY, can_match, normalize
 from mcp_registry.shared.storage.timestamps import to_micros
 
@@ -40,10 +48,15 @@ def fts_phrase(needle: str) -> str:
 
 
 def list_servers_sql(
-    query: ListQuery, columns: str = RECORD_COLUMNS
+    query: ListQuery, phase: SearchPhase | None = None, columns: str = RECORD_COLUMNS
 ) -> tuple[str, SqlParams] | None:
     """The SELECT of ``columns`` (of ``v``, the version row) for one page (``limit + 1`` rows
-    to learn ``has_more``), or None when the query can match nothing at all."""
+    to learn ``has_more``), or None when the query can match nothing at all.
+
+    ``phase`` keeps one phase of a ranked search (``search_rank``): ``name``, the entries whose
+    name contains the term; ``other``, the remaining matches. None: every match (keyset order
+    throughout, what tests compare the bounded plans with).
+    """
     source = "server_versions AS v"
     where: list[str] = []
     params: SqlParams = []
@@ -55,12 +68,25 @@ def list_servers_sql(
             source = "server_search CROSS JOIN server_versions AS v ON v.id = server_search.rowid"
             where.append("server_search MATCH ?")
             params.append(fts_phrase(needle))
-        else:
+        elif phase != "name":
             where.append("instr(v.search_text, ?) > 0")
+            params.append(needle)
+        if phase is not None:
+            # Names are ASCII: lower() is their normalization.
+            where.append(f"instr(lower(v.name), ?) {'> 0' if phase == 'name' else '= 0'}")
             params.append(needle)
     if query.after is not None:
         where.append("(v.name, v.version) > (?, ?)")
         params.extend(query.after)
+    _filters(query, where, params)
+    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    sql = f"SELECT {columns} FROM {source}{clause} ORDER BY v.name, v.version LIMIT ?"  # noqa: S608
+    params.append(query.limit + 1)
+    return sql, params
+
+
+def _filters(query: ListQuery, where: list[str], params: SqlParams) -> None:
+    """Append the conditions of ``query`` other than search and position."""
     if query.latest_only:
         where.append("v.is_latest = 1")
     if query.version is not None:
@@ -71,8 +97,42 @@ def list_servers_sql(
     if query.updated_since is not None:
         where.append("v.updated_at > ?")
         params.append(to_micros(query.updated_since))
-    clause = f" WHERE {' AND '.join(where)}" if where else ""
-    sql = f"SELECT {columns} FROM {source}{clause} ORDER BY v.name, v.version LIMIT ?"  # noqa: S608
+
+
+IN_NAME = "instr(lower(v.name), ?)"
+"""Where the needle (``?``) starts in the name, 0 when absent (names are ASCII: ``lower()`` is
+their normalization)."""
+
+
+def ranked_sql(query: ListQuery) -> tuple[str, SqlParams] | None:
+    """One SELECT for a page of a ranked search through the trigram index of every version
+    (the plain plan; a term of three characters or more): ``limit + 1`` rows of
+    ``RECORD_COLUMNS`` and whether the row is a name match, name matches first, from the
+    query's position (``after`` in ``phase``). None when the query can match nothing.
+
+    One read of the term's matches and one sort, as before ranking (one query per phase would
+    read and sort them twice when the first phase ends on the page).
+    """
+    needle = normalize(query.search or "")
+    if not can_match(needle) or len(needle) < MIN_INDEXED_QUERY:
+        return None
+    where = ["server_search MATCH ?"]
+    params: SqlParams = [needle, fts_phrase(needle)]
+    if query.phase == "other":
+        where.append(f"{IN_NAME} = 0")
+        params.append(needle)
+        if query.after is not None:
+            where.append("(v.name, v.version) > (?, ?)")
+            params.extend(query.after)
+    elif query.after is not None:
+        where.append(f"(({IN_NAME} > 0 AND (v.name, v.version) > (?, ?)) OR {IN_NAME} = 0)")
+        params.extend([needle, *query.after, needle])
+    _filters(query, where, params)
+    sql = (
+        f"SELECT {RECORD_COLUMNS}, {IN_NAME} > 0 AS in_name FROM server_search"  # noqa: S608
+        " CROSS JOIN server_versions AS v ON v.id = server_search.rowid"
+        f" WHERE {' AND '.join(where)} ORDER BY in_name DESC, v.name, v.version LIMIT ?"
+    )
     params.append(query.limit + 1)
     return sql, params
 

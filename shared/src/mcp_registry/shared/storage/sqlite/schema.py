@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from mcp_registry.shared.storage.sqlite import wire_meta
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 BACKFILL_REMOTES = """
     INSERT OR IGNORE INTO remote_urls (url, version_id)
@@ -33,6 +33,17 @@ BACKFILL_LATEST_SEARCH = (
 )
 """(Re)fills ``server_search_latest`` for a database from before schema version 3 had it."""
 
+BACKFILL_LATEST_NAMES = (
+    "INSERT INTO server_names_latest (server_names_latest) VALUES ('delete-all')",
+    """
+    INSERT INTO server_names_latest (rowid, name)
+        SELECT id, name FROM server_versions WHERE is_latest = 1
+    """,
+)
+"""(Re)fills ``server_names_latest`` for a database from before schema version 5 had it."""
+
+LATEST_NAMES_TABLE = "server_names_latest"
+LATEST_NAMES_INDEX = "server_versions_latest_names"
 LATEST_SEARCH_TABLE = "server_search_latest"
 LATEST_SEARCH_INDEX = "server_versions_latest_search"
 LATEST_ROWS_INDEX = "server_versions_latest_rows"
@@ -142,12 +153,51 @@ STATEMENTS: tuple[str, ...] = (
             SELECT new.id, new.search_text WHERE new.is_latest = 1;
     END
     """,
+    # The name phase of a ranked search of latest versions (see ``ranked_search``): a trigram
+    # index of the names of latest rows. Names are ASCII, so the tokenizer's case folding is
+    # ``lower()``'s; kept by triggers on the latest flag (a name itself never changes).
+    """
+    CREATE VIRTUAL TABLE IF NOT EXISTS server_names_latest USING fts5(
+        name,
+        content = 'server_versions',
+        content_rowid = 'id',
+        tokenize = 'trigram case_sensitive 0'
+    )
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS server_versions_latest_names_insert
+    AFTER INSERT ON server_versions WHEN new.is_latest = 1 BEGIN
+        INSERT INTO server_names_latest (rowid, name) VALUES (new.id, new.name);
+    END
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS server_versions_latest_names_delete
+    AFTER DELETE ON server_versions WHEN old.is_latest = 1 BEGIN
+        INSERT INTO server_names_latest (server_names_latest, rowid, name)
+            VALUES ('delete', old.id, old.name);
+    END
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS server_versions_latest_names_update
+    AFTER UPDATE OF is_latest, name ON server_versions BEGIN
+        INSERT INTO server_names_latest (server_names_latest, rowid, name)
+            SELECT 'delete', old.id, old.name WHERE old.is_latest = 1;
+        INSERT INTO server_names_latest (rowid, name)
+            SELECT new.id, new.name WHERE new.is_latest = 1;
+    END
+    """,
     # The keyset walk of latest versions with ``instr``: every column it reads is in the
     # index (``is_latest`` too, or SQLite would read the row to check it), so a walk step never
     # visits the (much larger) table row.
     """
     CREATE INDEX IF NOT EXISTS server_versions_latest_search
         ON server_versions (name, version, status, search_text, is_latest) WHERE is_latest = 1
+    """,
+    # The name phase's keyset walk of latest versions: the covering index above without the
+    # search text, so a window of names is a few index pages, not a few hundred.
+    """
+    CREATE INDEX IF NOT EXISTS server_versions_latest_names
+        ON server_versions (name, version, status, is_latest) WHERE is_latest = 1
     """,
     # Sorting trigram matches by name: the sort keys of a row id without reading the row.
     """

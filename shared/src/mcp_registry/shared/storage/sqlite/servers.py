@@ -6,7 +6,8 @@ state nobody else can change until it commits. The version rows, the latest flip
 events and the audit entry of a write commit together or not at all. ``seq`` comes from the
 ``counters`` table inside the same transaction, so it increases in commit order.
 
-Readers never block writers (WAL). Search and listing SQL: see ``queries`` and ``latest_search``.
+Readers never block writers (WAL). Search and listing SQL: see ``queries``, ``latest_search``
+and ``ranked_search``.
 """
 
 from __future__ import annotations
@@ -34,12 +35,13 @@ from mcp_registry.shared.storage.records import (
     ListPage,
     ListQuery,
     NewVersion,
+    SearchPhase,
     ServerRecord,
     Status,
 )
 from mcp_registry.shared.storage.remote_urls import remote_urls
 from mcp_registry.shared.storage.search_text import search_text
-from mcp_registry.shared.storage.sqlite import latest_search, wire_meta
+from mcp_registry.shared.storage.sqlite import ranked_search, wire_meta
 from mcp_registry.shared.storage.sqlite.database import SqliteDatabase, dumps
 from mcp_registry.shared.storage.sqlite.latest_search import SEARCH_WINDOW
 from mcp_registry.shared.storage.sqlite.queries import (
@@ -49,6 +51,7 @@ from mcp_registry.shared.storage.sqlite.queries import (
     list_servers_sql,
 )
 from mcp_registry.shared.storage.sqlite.schema import (
+    BACKFILL_LATEST_NAMES,
     BACKFILL_LATEST_SEARCH,
     BACKFILL_REMOTES,
     STATEMENTS,
@@ -164,6 +167,9 @@ class SqliteServerStore:
                     conn.execute(BACKFILL_REMOTES)
                 if 0 < found < 3:
                     for backfill in BACKFILL_LATEST_SEARCH:
+                        conn.execute(backfill)
+                if 0 < found < 5:
+                    for backfill in BACKFILL_LATEST_NAMES:
                         conn.execute(backfill)
         except StorageError as exc:
             if "fts5" in exc.detail or "trigram" in exc.detail:
@@ -338,13 +344,14 @@ class SqliteServerStore:
         return [_record(row) for row in rows]
 
     def list_servers(self, query: ListQuery) -> ListPage:
-        """See :meth:`ServerStore.list_servers`; the SQL is in ``latest_search`` (searches of
-        latest versions) and ``queries`` (everything else)."""
+        """See :meth:`ServerStore.list_servers`; the SQL is in ``ranked_search`` (searches, in
+        ranked order), ``latest_search`` and ``queries``."""
         if query.limit < 1:
             raise BadRequest(f"limit must be at least 1, got {query.limit}")
-        if latest_search.applies(query):
+        phase: SearchPhase = "name"
+        if query.search:
             with self.database.read() as conn:
-                rows = latest_search.search_latest(conn, query, window=self.search_window)
+                rows, phase = ranked_search.list_ranked(conn, query, window=self.search_window)
         else:
             built = list_servers_sql(query)
             if built is None:
@@ -353,17 +360,18 @@ class SqliteServerStore:
             with self.database.read() as conn:
                 rows = conn.execute(sql, params).fetchall()
         items = [_record(row) for row in rows[: query.limit]]
-        return ListPage(items=items, has_more=len(rows) > query.limit)
+        return ListPage(items=items, has_more=len(rows) > query.limit, phase=phase)
 
     def list_server_items(self, query: ListQuery) -> ItemPage | None:
         """See :meth:`ServerStore.list_server_items`: the entries' text as the database keeps
-        it (``wire_meta``), one column per row, no record built. None for the plan of
-        ``latest_search`` and where a row of the page has no ``wire_meta`` (see there)."""
+        it (``wire_meta``), one column per row, no record built. None for a search (ranked:
+        the plans of ``ranked_search``) and where a row of the page has no ``wire_meta`` (see
+        there)."""
         if query.limit < 1:
             raise BadRequest(f"limit must be at least 1, got {query.limit}")
-        if latest_search.applies(query):
+        if query.search:
             return None
-        built = list_servers_sql(query, ITEM_COLUMNS)
+        built = list_servers_sql(query, columns=ITEM_COLUMNS)
         if built is None:
             return ItemPage(names=(), texts=(), last=None, has_more=False)
         sql, params = built
