@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from benchmarks.catalog import SEARCH_TERMS
 from benchmarks.load import Generator, LoadResult, combine, run_load
-from benchmarks.probe import LatencySummary, fetch, get
+from benchmarks.probe import LatencySummary, get
 from benchmarks.stack import Served
 
 LIST_PATH = "/v0/servers?limit=100&version=latest"
@@ -66,6 +66,10 @@ def load_list(
     return loads["list"]
 
 
+WARM_UP_SECONDS = 1.0
+"""One connection's load per target before the measured slices."""
+
+
 def interleaved_loads(
     urls: dict[str, str],
     *,
@@ -82,8 +86,17 @@ def interleaved_loads(
     to the request headers of its load.
     """
     for label, url in urls.items():
-        # Render once: a response cache, if any, is warm from here on.
-        fetch(url, headers=(headers or {}).get(label))
+        # Warm every cache on the way with requests of the load's own shape: a single fetch
+        # from here sends other headers (urllib's Accept-Encoding), so a cache keyed by Vary
+        # (the ingress) held another variant, and the first slice met its cold start (the
+        # load's 16 connections queued on nginx's cache lock, which waiters poll every 500 ms).
+        run_load(
+            url,
+            duration=WARM_UP_SECONDS,
+            connections=1,
+            generator=generator,
+            headers=(headers or {}).get(label),
+        )
     slices: dict[str, list[LoadResult]] = {label: [] for label in urls}
     for _ in range(rounds):
         for label, url in urls.items():
