@@ -84,8 +84,20 @@ def window_end_sql(after: Position | None) -> str:
     )
 
 
-def _status(include_deleted: bool, alias: str) -> str:
+def status_filter(include_deleted: bool, alias: str) -> str:
+    """The condition leaving out deleted entries (none with ``include_deleted``)."""
     return "" if include_deleted else f" AND {alias}status <> 'deleted'"
+
+
+def keyset_bounds(after: Position | None, upto: Position | None) -> str:
+    """The conditions of the keyset range ``(after, upto]`` (each end when given); their
+    parameters are :func:`position_params` of ``after``, then of ``upto``."""
+    bounds = ""
+    if after is not None:
+        bounds += " AND (name, version) > (?, ?)"
+    if upto is not None:
+        bounds += " AND (name, version) <= (?, ?)"
+    return bounds
 
 
 def _others(others_only: bool, alias: str) -> str:
@@ -105,12 +117,8 @@ def walk_sql(
     keyset order, at most ``?`` of them; with ``others_only``, only those whose name does not
     contain it. Parameters: ``after``, ``upto`` (each when given), the needle, the needle
     again (``others_only``), the limit."""
-    bounds = ""
-    if after is not None:
-        bounds += " AND (name, version) > (?, ?)"
-    if upto is not None:
-        bounds += " AND (name, version) <= (?, ?)"
-    status = _status(include_deleted, "")
+    bounds = keyset_bounds(after, upto)
+    status = status_filter(include_deleted, "")
     others = _others(others_only, "")
     return (
         f"SELECT {RECORD_COLUMNS} FROM server_versions AS v WHERE v.id IN ("  # noqa: S608
@@ -125,7 +133,7 @@ def indexed_sql(after: Position | None, *, include_deleted: bool, others_only: b
     order, at most ``?``; ``others_only`` as in :func:`walk_sql`. Parameters: the phrase,
     ``after`` (when given), the needle (``others_only``), the limit."""
     keyset = " AND (r.name, r.version) > (?, ?)" if after is not None else ""
-    status = _status(include_deleted, "r.")
+    status = status_filter(include_deleted, "r.")
     others = _others(others_only, "r.")
     return (
         f"SELECT {RECORD_COLUMNS} FROM server_versions AS v WHERE v.id IN ("  # noqa: S608
@@ -136,7 +144,8 @@ def indexed_sql(after: Position | None, *, include_deleted: bool, others_only: b
     )
 
 
-def _position(after: Position | None) -> SqlParams:
+def position_params(after: Position | None) -> SqlParams:
+    """The parameters of a keyset position (none without one)."""
     return [after[0], after[1]] if after is not None else []
 
 
@@ -167,19 +176,21 @@ def search_latest(
             # A narrow term: the index alone, from the cursor.
             narrow: list[Any] = conn.execute(
                 indexed_sql(after, include_deleted=query.include_deleted, others_only=others_only),
-                [phrase, *_position(after), *excluded, wanted],
+                [phrase, *position_params(after), *excluded, wanted],
             ).fetchall()
             return narrow
-        end_row = conn.execute(window_end_sql(after), [*_position(after), window - 1]).fetchone()
+        end_row = conn.execute(
+            window_end_sql(after), [*position_params(after), window - 1]
+        ).fetchone()
         end: Position | None = (end_row[0], end_row[1]) if end_row is not None else None
         rows: list[Any] = conn.execute(
             walk_sql(after, end, include_deleted=query.include_deleted, others_only=others_only),
-            [*_position(after), *_position(end), needle, *excluded, wanted],
+            [*position_params(after), *position_params(end), needle, *excluded, wanted],
         ).fetchall()
         if len(rows) < wanted and end is not None:
             rows += conn.execute(
                 indexed_sql(end, include_deleted=query.include_deleted, others_only=others_only),
-                [phrase, *_position(end), *excluded, wanted - len(rows)],
+                [phrase, *position_params(end), *excluded, wanted - len(rows)],
             ).fetchall()
     finally:
         if own:

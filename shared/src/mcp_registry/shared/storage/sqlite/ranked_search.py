@@ -42,7 +42,14 @@ from mcp_registry.shared.storage.records import ListQuery, SearchPhase
 from mcp_registry.shared.storage.search_rank import NAME, OTHER, Position, ranked_rows
 from mcp_registry.shared.storage.search_text import normalize
 from mcp_registry.shared.storage.sqlite import latest_search
-from mcp_registry.shared.storage.sqlite.latest_search import FEW_MATCHES, SEARCH_WINDOW, few_sql
+from mcp_registry.shared.storage.sqlite.latest_search import (
+    FEW_MATCHES,
+    SEARCH_WINDOW,
+    few_sql,
+    keyset_bounds,
+    position_params,
+    status_filter,
+)
 from mcp_registry.shared.storage.sqlite.queries import (
     RECORD_COLUMNS,
     SqlParams,
@@ -55,14 +62,6 @@ from mcp_registry.shared.storage.sqlite.schema import (
     LATEST_NAMES_TABLE,
     LATEST_ROWS_INDEX,
 )
-
-
-def _status(include_deleted: bool, alias: str) -> str:
-    return "" if include_deleted else f" AND {alias}status <> 'deleted'"
-
-
-def _position(after: Position | None) -> SqlParams:
-    return [after[0], after[1]] if after is not None else []
 
 
 def name_window_end_sql(after: Position | None) -> str:
@@ -79,12 +78,8 @@ def name_walk_sql(after: Position | None, upto: Position | None, *, include_dele
     """Records of the latest entries in ``(after, upto]`` whose name contains the needle, in
     keyset order, at most ``?``. Parameters: ``after``, ``upto`` (each when given), the
     needle, the limit."""
-    bounds = ""
-    if after is not None:
-        bounds += " AND (name, version) > (?, ?)"
-    if upto is not None:
-        bounds += " AND (name, version) <= (?, ?)"
-    status = _status(include_deleted, "")
+    bounds = keyset_bounds(after, upto)
+    status = status_filter(include_deleted, "")
     return (
         f"SELECT {RECORD_COLUMNS} FROM server_versions AS v WHERE v.id IN ("  # noqa: S608
         f"SELECT id FROM server_versions INDEXED BY {LATEST_NAMES_INDEX}"
@@ -98,7 +93,7 @@ def name_indexed_sql(after: Position | None, *, include_deleted: bool) -> str:
     confirmed on the row keys, contains the needle), in keyset order, at most ``?``.
     Parameters: the phrase, ``after`` (when given), the needle, the limit."""
     keyset = " AND (r.name, r.version) > (?, ?)" if after is not None else ""
-    status = _status(include_deleted, "r.")
+    status = status_filter(include_deleted, "r.")
     return (
         f"SELECT {RECORD_COLUMNS} FROM server_versions AS v WHERE v.id IN ("  # noqa: S608
         f"SELECT r.id FROM {LATEST_NAMES_TABLE} CROSS JOIN server_versions AS r"
@@ -122,19 +117,21 @@ def latest_names(
         # Few names hold the term: the name index alone, from the cursor.
         narrow: list[Any] = conn.execute(
             name_indexed_sql(after, include_deleted=query.include_deleted),
-            [phrase, *_position(after), needle, wanted],
+            [phrase, *position_params(after), needle, wanted],
         ).fetchall()
         return narrow
-    end_row = conn.execute(name_window_end_sql(after), [*_position(after), window - 1]).fetchone()
+    end_row = conn.execute(
+        name_window_end_sql(after), [*position_params(after), window - 1]
+    ).fetchone()
     end: Position | None = (end_row[0], end_row[1]) if end_row is not None else None
     rows: list[Any] = conn.execute(
         name_walk_sql(after, end, include_deleted=query.include_deleted),
-        [*_position(after), *_position(end), needle, wanted],
+        [*position_params(after), *position_params(end), needle, wanted],
     ).fetchall()
     if len(rows) < wanted and end is not None:
         rows += conn.execute(
             name_indexed_sql(end, include_deleted=query.include_deleted),
-            [phrase, *_position(end), needle, wanted - len(rows)],
+            [phrase, *position_params(end), needle, wanted - len(rows)],
         ).fetchall()
     return rows
 

@@ -51,6 +51,50 @@ LATEST_ROWS_INDEX = "server_versions_latest_rows"
 VERSIONS_TABLE = "server_versions"
 SEARCH_TABLE = "server_search"
 
+
+def latest_trigram_index(
+    table: str, column: str, triggers: str, *, case_sensitive: bool
+) -> tuple[str, ...]:
+    """An FTS5 trigram index of ``column`` over the latest rows of ``server_versions`` only
+    (external content, keyed by ``id``) and the triggers keeping it in step with inserts,
+    deletes and updates of the latest flag or the column, named ``<triggers>_insert``,
+    ``_delete`` and ``_update`` (names existing databases have: never rename them, or
+    ``IF NOT EXISTS`` would add a second set)."""
+    # The names interpolated below are this module's constants, never input.
+    return (
+        f"""
+    CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5(
+        {column},
+        content = 'server_versions',
+        content_rowid = 'id',
+        tokenize = 'trigram case_sensitive {int(case_sensitive)}'
+    )
+    """,
+        f"""
+    CREATE TRIGGER IF NOT EXISTS {triggers}_insert
+    AFTER INSERT ON server_versions WHEN new.is_latest = 1 BEGIN
+        INSERT INTO {table} (rowid, {column}) VALUES (new.id, new.{column});
+    END
+    """,  # noqa: S608
+        f"""
+    CREATE TRIGGER IF NOT EXISTS {triggers}_delete
+    AFTER DELETE ON server_versions WHEN old.is_latest = 1 BEGIN
+        INSERT INTO {table} ({table}, rowid, {column})
+            VALUES ('delete', old.id, old.{column});
+    END
+    """,  # noqa: S608
+        f"""
+    CREATE TRIGGER IF NOT EXISTS {triggers}_update
+    AFTER UPDATE OF is_latest, {column} ON server_versions BEGIN
+        INSERT INTO {table} ({table}, rowid, {column})
+            SELECT 'delete', old.id, old.{column} WHERE old.is_latest = 1;
+        INSERT INTO {table} (rowid, {column})
+            SELECT new.id, new.{column} WHERE new.is_latest = 1;
+    END
+    """,
+    )
+
+
 STATEMENTS: tuple[str, ...] = (
     """
     CREATE TABLE IF NOT EXISTS server_versions (
@@ -123,69 +167,18 @@ STATEMENTS: tuple[str, ...] = (
     # Search of latest versions (what ``version=latest`` asks; see ``latest_search``): a
     # trigram index of the latest rows only, so a broad term matches one row per name instead
     # of every version, kept by triggers on the latest flag and the text.
-    """
-    CREATE VIRTUAL TABLE IF NOT EXISTS server_search_latest USING fts5(
-        search_text,
-        content = 'server_versions',
-        content_rowid = 'id',
-        tokenize = 'trigram case_sensitive 1'
-    )
-    """,
-    """
-    CREATE TRIGGER IF NOT EXISTS server_versions_latest_search_insert
-    AFTER INSERT ON server_versions WHEN new.is_latest = 1 BEGIN
-        INSERT INTO server_search_latest (rowid, search_text) VALUES (new.id, new.search_text);
-    END
-    """,
-    """
-    CREATE TRIGGER IF NOT EXISTS server_versions_latest_search_delete
-    AFTER DELETE ON server_versions WHEN old.is_latest = 1 BEGIN
-        INSERT INTO server_search_latest (server_search_latest, rowid, search_text)
-            VALUES ('delete', old.id, old.search_text);
-    END
-    """,
-    """
-    CREATE TRIGGER IF NOT EXISTS server_versions_latest_search_update
-    AFTER UPDATE OF is_latest, search_text ON server_versions BEGIN
-        INSERT INTO server_search_latest (server_search_latest, rowid, search_text)
-            SELECT 'delete', old.id, old.search_text WHERE old.is_latest = 1;
-        INSERT INTO server_search_latest (rowid, search_text)
-            SELECT new.id, new.search_text WHERE new.is_latest = 1;
-    END
-    """,
+    *latest_trigram_index(
+        "server_search_latest",
+        "search_text",
+        "server_versions_latest_search",
+        case_sensitive=True,
+    ),
     # The name phase of a ranked search of latest versions (see ``ranked_search``): a trigram
     # index of the names of latest rows. Names are ASCII, so the tokenizer's case folding is
     # ``lower()``'s; kept by triggers on the latest flag (a name itself never changes).
-    """
-    CREATE VIRTUAL TABLE IF NOT EXISTS server_names_latest USING fts5(
-        name,
-        content = 'server_versions',
-        content_rowid = 'id',
-        tokenize = 'trigram case_sensitive 0'
-    )
-    """,
-    """
-    CREATE TRIGGER IF NOT EXISTS server_versions_latest_names_insert
-    AFTER INSERT ON server_versions WHEN new.is_latest = 1 BEGIN
-        INSERT INTO server_names_latest (rowid, name) VALUES (new.id, new.name);
-    END
-    """,
-    """
-    CREATE TRIGGER IF NOT EXISTS server_versions_latest_names_delete
-    AFTER DELETE ON server_versions WHEN old.is_latest = 1 BEGIN
-        INSERT INTO server_names_latest (server_names_latest, rowid, name)
-            VALUES ('delete', old.id, old.name);
-    END
-    """,
-    """
-    CREATE TRIGGER IF NOT EXISTS server_versions_latest_names_update
-    AFTER UPDATE OF is_latest, name ON server_versions BEGIN
-        INSERT INTO server_names_latest (server_names_latest, rowid, name)
-            SELECT 'delete', old.id, old.name WHERE old.is_latest = 1;
-        INSERT INTO server_names_latest (rowid, name)
-            SELECT new.id, new.name WHERE new.is_latest = 1;
-    END
-    """,
+    *latest_trigram_index(
+        "server_names_latest", "name", "server_versions_latest_names", case_sensitive=False
+    ),
     # The keyset walk of latest versions with ``instr``: every column it reads is in the
     # index (``is_latest`` too, or SQLite would read the row to check it), so a walk step never
     # visits the (much larger) table row.
