@@ -10,6 +10,7 @@ from pathlib import Path
 
 from mcp_registry.shared.storage.records import ListQuery, SearchPhase
 from mcp_registry.shared.storage.sqlite.database import SqliteDatabase
+from mcp_registry.shared.storage.sqlite.queries import fts_phrase
 from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
 from tests.support.stores import ACTOR, Ticker, new_version
 
@@ -20,6 +21,18 @@ def plan(path: Path, sql: str, params: list[str | int]) -> list[str]:
     """The EXPLAIN QUERY PLAN details of ``sql``."""
     with closing(sqlite3.connect(path)) as conn:
         return [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
+
+
+def latest_names_found(store: SqliteServerStore, term: str) -> set[str]:
+    """The names ``server_names_latest`` (the name index of latest versions) finds for
+    ``term``."""
+    with closing(sqlite3.connect(store.database.path)) as conn:
+        rows = conn.execute(
+            "SELECT v.name FROM server_names_latest JOIN server_versions AS v"
+            " ON v.id = server_names_latest.rowid WHERE server_names_latest MATCH ?",
+            [fts_phrase(term)],
+        ).fetchall()
+    return {name for (name,) in rows}
 
 
 def seeded(path: Path, *, window: int) -> SqliteServerStore:

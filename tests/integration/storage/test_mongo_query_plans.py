@@ -74,14 +74,37 @@ def explain(
     collection: str = VERSIONS,
     **options: Any,
 ) -> set[str]:
+    find = {"find": collection, "filter": spec, **options}
+    result = run_explain(store, url, find, verbosity="queryPlanner")
+    return index_names(result["queryPlanner"]["winningPlan"])
+
+
+def run_explain(
+    store: MongoServerStore, url: str, find: dict[str, Any], *, verbosity: str
+) -> dict[str, Any]:
+    """The server's ``explain`` of the ``find`` command at ``verbosity``."""
     client: MongoClient[dict[str, Any]] = MongoClient(url)
     try:
-        result = client[store.database_name].command(
-            "explain", {"find": collection, "filter": spec, **options}, verbosity="queryPlanner"
+        result: dict[str, Any] = client[store.database_name].command(
+            "explain", find, verbosity=verbosity
         )
     finally:
         client.close()
-    return index_names(result["queryPlanner"]["winningPlan"])
+    return result
+
+
+def explain_page(
+    store: MongoServerStore, url: str, spec: dict[str, Any], hint: str, *, limit: int
+) -> dict[str, Any]:
+    """The executed plan of a keyset page of ``limit`` versions (statistics included)."""
+    find = {
+        "find": VERSIONS,
+        "filter": spec,
+        "sort": {"name": 1, "version": 1},
+        "limit": limit,
+        "hint": hint,
+    }
+    return run_explain(store, url, find, verbosity="executionStats")
 
 
 def test_search_uses_the_trigram_index(real_store: MongoServerStore, mongo_url: str) -> None:
@@ -116,21 +139,7 @@ def test_a_broad_search_reads_a_bounded_candidate_set(
     assert built is not None
     spec, hint = built
     assert hint == SEARCH_INDEX
-    client: MongoClient[dict[str, Any]] = MongoClient(mongo_url)
-    try:
-        result = client[real_store.database_name].command(
-            "explain",
-            {
-                "find": VERSIONS,
-                "filter": spec,
-                "sort": {"name": 1, "version": 1},
-                "limit": 4,
-                "hint": hint,
-            },
-            verbosity="executionStats",
-        )
-    finally:
-        client.close()
+    result = explain_page(real_store, mongo_url, spec, hint, limit=4)
     winning = result["queryPlanner"]["winningPlan"]
     assert SEARCH_INDEX in index_names(winning)
     assert "SORT" not in stages(winning), "the index order is the sort: no blocking sort"
@@ -152,21 +161,7 @@ def test_the_name_phase_reads_a_bounded_candidate_set_of_the_name_index(
     assert built is not None
     spec, hint = built
     assert hint == NAME_SEARCH_INDEX
-    client: MongoClient[dict[str, Any]] = MongoClient(mongo_url)
-    try:
-        result = client[real_store.database_name].command(
-            "explain",
-            {
-                "find": VERSIONS,
-                "filter": spec,
-                "sort": {"name": 1, "version": 1},
-                "limit": 4,
-                "hint": hint,
-            },
-            verbosity="executionStats",
-        )
-    finally:
-        client.close()
+    result = explain_page(real_store, mongo_url, spec, hint, limit=4)
     winning = result["queryPlanner"]["winningPlan"]
     assert NAME_SEARCH_INDEX in index_names(winning)
     assert "SORT" not in stages(winning), "the index order is the sort: no blocking sort"

@@ -13,9 +13,9 @@ from mcp_registry.shared.storage.mongo.schema import MIGRATIONS, NAME_SEARCH_IND
 from mcp_registry.shared.storage.mongo.servers import MongoServerStore
 from mcp_registry.shared.storage.port import ServerStore
 from mcp_registry.shared.storage.records import ListQuery
-from mcp_registry.shared.storage.sqlite.queries import fts_phrase
 from mcp_registry.shared.storage.sqlite.schema import SCHEMA_VERSION
 from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
+from tests.support.sqlite_search import latest_names_found
 from tests.support.stores import ACTOR, MakeStore, at, new_version
 
 
@@ -57,15 +57,7 @@ def names_indexed(store: ServerStore, term: str) -> set[str]:
             found = conn.execute(
                 "SELECT count(*) FROM sqlite_master WHERE name = 'server_names_latest'"
             ).fetchone()[0]
-        if not found:
-            return set()
-        with closing(sqlite3.connect(store.database.path)) as conn:
-            rows = conn.execute(
-                "SELECT v.name FROM server_names_latest JOIN server_versions AS v"
-                " ON v.id = server_names_latest.rowid WHERE server_names_latest MATCH ?",
-                [fts_phrase(term)],
-            ).fetchall()
-        return {name for (name,) in rows}
+        return latest_names_found(store, term) if found else set()
     assert isinstance(store, MongoServerStore)
     docs = store.database.db()[VERSIONS].find(
         {"nameTrigrams": term[:3], "isLatest": True}, projection={"name": 1}

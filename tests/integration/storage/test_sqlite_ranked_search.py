@@ -22,7 +22,7 @@ from mcp_registry.shared.storage.sqlite.schema import (
     LATEST_SEARCH_TABLE,
 )
 from mcp_registry.shared.storage.sqlite.servers import SqliteServerStore
-from tests.support.sqlite_search import pages, plan, seeded
+from tests.support.sqlite_search import latest_names_found, pages, plan, seeded
 from tests.support.stores import ACTOR, at, new_version
 
 
@@ -99,16 +99,6 @@ def test_ranked_pages_equal_the_plain_plan_per_phase(
                 assert pages(store, query) == want, (term, include_deleted)
     finally:
         store.close()
-
-
-def latest_names_found(store: SqliteServerStore, term: str) -> set[str]:
-    with closing(sqlite3.connect(store.database.path)) as conn:
-        rows = conn.execute(
-            "SELECT v.name FROM server_names_latest JOIN server_versions AS v"
-            " ON v.id = server_names_latest.rowid WHERE server_names_latest MATCH ?",
-            [fts_phrase(term)],
-        ).fetchall()
-    return {name for (name,) in rows}
 
 
 def latest_row_ids(store: SqliteServerStore) -> tuple[set[int], set[int]]:
