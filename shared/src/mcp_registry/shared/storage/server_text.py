@@ -35,7 +35,7 @@ def load_server_text(text: str) -> Any:
     return value
 
 
-_DIFFERENT = ("e-0", "NaN", "Infinity")
+UNSPLICEABLE = ("e-0", "NaN", "Infinity")
 """Substrings of the stored text without which orjson re-encodes it to the very same bytes.
 
 The stored text and orjson agree on every string (same escapes, UTF-8 as is, for every code

@@ -25,6 +25,8 @@ the three literals of the column's CHECK constraint.
 
 from __future__ import annotations
 
+from mcp_registry.shared.storage.server_text import UNSPLICEABLE
+
 OFFICIAL_META_KEY = "io.modelcontextprotocol.registry/official"
 """``api_items.OFFICIAL_META_KEY`` (storage imports nothing above it; a test keeps the two
 equal)."""
@@ -58,8 +60,8 @@ def _literal(text: str) -> str:
 
 WIRE_META_SQL = (
     "CASE WHEN published_at >= 0 AND updated_at >= 0 AND status_changed_at >= 0"
-    " AND instr(server, 'e-0') = 0 AND instr(server, 'NaN') = 0"
-    " AND instr(server, 'Infinity') = 0 THEN "
+    + "".join(f" AND instr(server, {_literal(part)}) = 0" for part in UNSPLICEABLE)
+    + " THEN "
     + _literal('{"' + OFFICIAL_META_KEY + '":{"status":"')
     + " || status || "
     + _literal('","statusChangedAt":"')
